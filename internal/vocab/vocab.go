@@ -1,0 +1,325 @@
+// Package vocab holds the table types adapters use to translate the neutral
+// export vocabulary (filters, columns, sort) into a vendor's, and to validate
+// a request against the same table, so that a field cannot be translated
+// without being validated, or the reverse.
+//
+// An adapter declares one Filters and one Columns table per kind; the
+// Translate methods reject anything the table does not allow with an
+// InvalidArgument error naming the field and the allowed values.
+package vocab
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
+)
+
+// Enum is one enumerated value in its neutral and its vendor spelling.
+type Enum struct{ Neutral, Vendor string }
+
+// Enums is a value mapping. Lookups are case-insensitive.
+type Enums []Enum
+
+// ToVendor returns the vendor spelling of a neutral value.
+func (es Enums) ToVendor(neutral string) (string, bool) {
+	for _, e := range es {
+		if strings.EqualFold(e.Neutral, neutral) {
+			return e.Vendor, true
+		}
+	}
+	return "", false
+}
+
+// ToNeutral returns the neutral spelling of a vendor value.
+func (es Enums) ToNeutral(vendor string) (string, bool) {
+	for _, e := range es {
+		if strings.EqualFold(e.Vendor, vendor) {
+			return e.Neutral, true
+		}
+	}
+	return "", false
+}
+
+// Neutral lists the neutral spellings, in table order.
+func (es Enums) Neutral() []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Neutral
+	}
+	return out
+}
+
+// Kind is the kind of value a filter takes.
+type Kind int
+
+// The value kinds.
+const (
+	String    Kind = iota // free text, checked against MinLen/MaxLen/Pattern
+	Enumerated                 // one of Values
+	Bool                  // true or false, sent in Values' vendor spelling (or "true"/"false")
+	TimeRange             // a Between filter: From/To
+)
+
+// Filter is one row of a filter table.
+type Filter struct {
+	Field     string         // neutral name
+	Vendor    string         // vendor name
+	Kind      Kind           // what values it takes
+	Values    Enums          // for Enum; for Bool, optional vendor spellings of "true"/"false"
+	MaxValues int            // most values one filter may carry; 0 = any number
+	Fuzzy     bool           // whether Like (MatchFuzzy) is allowed
+	MinLen    int            // String: shortest value, in characters
+	MaxLen    int            // String: longest value, in characters; 0 = no limit
+	Pattern   *regexp.Regexp // String: the form a value must have
+	Example   string         // String with Pattern: an example for error messages, e.g. "100m"
+}
+
+// Translated is one validated filter in the vendor's terms.
+type Translated struct {
+	Spec     *Filter
+	Values   []string  // vendor spellings
+	Exact    bool      // MatchExact
+	From, To time.Time // TimeRange
+}
+
+// Filters is a filter table.
+type Filters []Filter
+
+// Names lists the neutral field names, in table order.
+func (fs Filters) Names() []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Field
+	}
+	return out
+}
+
+func (fs Filters) find(name string) *Filter {
+	for i := range fs {
+		if fs[i].Field == name {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+// Translate validates in against the table and returns it in vendor terms,
+// in the order given. kind names the export kind in error messages.
+func (fs Filters) Translate(kind export.Kind, in []export.Filter) ([]Translated, error) {
+	if len(in) > 0 && len(fs) == 0 {
+		return nil, errs.Invalid("Filters: %s exports take no filters", kind)
+	}
+	seen := map[string]bool{}
+	out := make([]Translated, 0, len(in))
+	for i, f := range in {
+		spec := fs.find(f.Field)
+		if spec == nil {
+			return nil, errs.Invalid("Filters[%d]: unknown field %q for %s exports; want one of %s", i, f.Field, kind, strings.Join(fs.Names(), ", "))
+		}
+		if seen[f.Field] {
+			return nil, errs.Invalid("Filters[%d]: field %q is given twice; give it once with all its values", i, f.Field)
+		}
+		seen[f.Field] = true
+		t, err := spec.translate(f)
+		if err != nil {
+			return nil, errs.Invalid("Filters[%d] (%s): %s", i, f.Field, err.Error())
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (s *Filter) translate(f export.Filter) (Translated, error) {
+	t := Translated{Spec: s, Exact: f.Match == export.MatchExact}
+	if f.Match != export.MatchExact && f.Match != export.MatchFuzzy {
+		return t, fmt.Errorf("unknown match %d; want export.MatchExact or export.MatchFuzzy", int(f.Match))
+	}
+	if s.Kind == TimeRange {
+		if len(f.Values) > 0 || f.Match != export.MatchExact {
+			return t, fmt.Errorf("a range field takes only From and To; build it with export.Between")
+		}
+		if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+			return t, fmt.Errorf("To (%s) is before From (%s)", f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))
+		}
+		if f.From.IsZero() && f.To.IsZero() {
+			return t, fmt.Errorf("a range needs From, To or both")
+		}
+		t.From, t.To = f.From, f.To
+		return t, nil
+	}
+	if f.IsRange() {
+		return t, fmt.Errorf("From and To are only for range fields")
+	}
+	if f.Match == export.MatchFuzzy && !s.Fuzzy {
+		return t, fmt.Errorf("fuzzy matching (Like) is not supported; use export.Eq")
+	}
+	if len(f.Values) == 0 {
+		return t, fmt.Errorf("no value given")
+	}
+	if s.MaxValues > 0 && len(f.Values) > s.MaxValues {
+		if s.MaxValues == 1 {
+			return t, fmt.Errorf("takes one value, got %d", len(f.Values))
+		}
+		return t, fmt.Errorf("takes at most %d values, got %d", s.MaxValues, len(f.Values))
+	}
+	for _, v := range f.Values {
+		vv, err := s.value(v)
+		if err != nil {
+			return t, err
+		}
+		t.Values = append(t.Values, vv)
+	}
+	return t, nil
+}
+
+func (s *Filter) value(v string) (string, error) {
+	switch s.Kind {
+	case Enumerated:
+		if vv, ok := s.Values.ToVendor(v); ok {
+			return vv, nil
+		}
+		return "", fmt.Errorf("value %q is not allowed; want one of %s", v, strings.Join(s.Values.Neutral(), ", "))
+	case Bool:
+		switch strings.ToLower(v) {
+		case "true", "false":
+		default:
+			return "", fmt.Errorf("value %q is not allowed; want true or false", v)
+		}
+		if vv, ok := s.Values.ToVendor(v); ok {
+			return vv, nil
+		}
+		return strings.ToLower(v), nil
+	default:
+		n := utf8.RuneCountInString(v)
+		min := s.MinLen
+		if min < 1 {
+			min = 1
+		}
+		if n < min {
+			return "", fmt.Errorf("value %q is too short; want at least %d characters", v, min)
+		}
+		if s.MaxLen > 0 && n > s.MaxLen {
+			return "", fmt.Errorf("value is %d characters; want at most %d", n, s.MaxLen)
+		}
+		if s.Pattern != nil && !s.Pattern.MatchString(v) {
+			ex := ""
+			if s.Example != "" {
+				ex = " such as " + s.Example
+			}
+			return "", fmt.Errorf("value %q is not of the allowed form%s (%s)", v, ex, s.Pattern.String())
+		}
+		return v, nil
+	}
+}
+
+// Column is one row of a column table.
+type Column struct {
+	Key    string // neutral key
+	Vendor string // vendor key
+	Header string // default English header
+}
+
+// Columns is a column table, in the kind's default order.
+type Columns []Column
+
+// Keys lists the neutral keys, in table order.
+func (cs Columns) Keys() []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Key
+	}
+	return out
+}
+
+func (cs Columns) find(key string) *Column {
+	for i := range cs {
+		if cs[i].Key == key {
+			return &cs[i]
+		}
+	}
+	return nil
+}
+
+// TranslatedColumn is one validated column in the vendor's terms.
+type TranslatedColumn struct {
+	Spec   *Column
+	Header string // the caller's header, or the default
+}
+
+// maxHeaderLen bounds a caller's column header.
+const maxHeaderLen = 256
+
+// Translate validates in against the table. An empty in means every column
+// of the table in its default order.
+func (cs Columns) Translate(kind export.Kind, in []export.Column) ([]TranslatedColumn, error) {
+	if len(in) > 0 && len(cs) == 0 {
+		return nil, errs.Invalid("Columns: %s exports take no columns", kind)
+	}
+	if len(in) == 0 {
+		out := make([]TranslatedColumn, len(cs))
+		for i := range cs {
+			out[i] = TranslatedColumn{Spec: &cs[i], Header: cs[i].Header}
+		}
+		return out, nil
+	}
+	seen := map[string]bool{}
+	out := make([]TranslatedColumn, 0, len(in))
+	for i, c := range in {
+		spec := cs.find(c.Key)
+		if spec == nil {
+			return nil, errs.Invalid("Columns[%d]: unknown column %q for %s exports; want one of %s", i, c.Key, kind, strings.Join(cs.Keys(), ", "))
+		}
+		if seen[c.Key] {
+			return nil, errs.Invalid("Columns[%d]: column %q is given twice", i, c.Key)
+		}
+		seen[c.Key] = true
+		h := c.Header
+		if h == "" {
+			h = spec.Header
+		}
+		if utf8.RuneCountInString(h) > maxHeaderLen || strings.ContainsAny(h, "\r\n") {
+			return nil, errs.Invalid("Columns[%d] (%s): header must be one line of at most %d characters", i, c.Key, maxHeaderLen)
+		}
+		out = append(out, TranslatedColumn{Spec: spec, Header: h})
+	}
+	return out, nil
+}
+
+// Sort validates s against the table (any column may be sorted on) and
+// returns the vendor key; a nil s returns "".
+func (cs Columns) Sort(kind export.Kind, s *export.Sort) (string, error) {
+	if s == nil {
+		return "", nil
+	}
+	spec := cs.find(s.Field)
+	if spec == nil {
+		return "", errs.Invalid("Sort.Field: unknown field %q for %s exports; want one of %s", s.Field, kind, strings.Join(cs.Keys(), ", "))
+	}
+	return spec.Vendor, nil
+}
+
+// Paging checks Offset and Limit against a kind's limits: offsetOK says
+// whether Offset is supported, max is the largest Limit (0 = no paging).
+func Paging(kind export.Kind, req export.Request, offsetOK bool, max int) error {
+	if req.Offset < 0 {
+		return errs.Invalid("Offset: %d is negative", req.Offset)
+	}
+	if req.Offset > 0 && !offsetOK {
+		return errs.Invalid("Offset: %s exports do not support an offset; leave it 0", kind)
+	}
+	if req.Limit < 0 {
+		return errs.Invalid("Limit: %d is negative; use 0 for the provider default", req.Limit)
+	}
+	if max == 0 && req.Limit != 0 {
+		return errs.Invalid("Limit: %s exports have no paging; leave it 0", kind)
+	}
+	if max > 0 && req.Limit > max {
+		return errs.Invalid("Limit: %d is more than the %d rows one %s job allows; use 1..%d, or provider.Export to split the request", req.Limit, max, kind, max)
+	}
+	return nil
+}
