@@ -40,6 +40,7 @@ type Base struct {
 	jobDuration time.Duration
 	failReason  string
 	faults      []Fault
+	last        map[string]Recorded
 }
 
 // Init sets the defaults.
