@@ -59,10 +59,10 @@ type Kind int
 
 // The value kinds.
 const (
-	String    Kind = iota // free text, checked against MinLen/MaxLen/Pattern
-	Enumerated                 // one of Values
-	Bool                  // true or false, sent in Values' vendor spelling (or "true"/"false")
-	TimeRange             // a Between filter: From/To
+	String     Kind = iota // free text, checked against MinLen/MaxLen/Pattern
+	Enumerated             // one of Values
+	Bool                   // true or false, sent in Values' vendor spelling (or "true"/"false")
+	TimeRange              // a Between filter: From/To
 )
 
 // Filter is one row of a filter table.
