@@ -57,7 +57,7 @@ func ReadRows(r io.Reader) (header []string, rows [][]string, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(sheets) == 0 {
+	if len(sheets) == 0 || len(sheets[0].Header) == 0 {
 		return nil, nil, errs.Invalid("result file: holds no table")
 	}
 	return sheets[0].Header, sheets[0].Rows, nil

@@ -1,0 +1,80 @@
+package provider_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+func TestBackoffGrowsWithinBounds(t *testing.T) {
+	b := provider.Backoff{Min: 10 * time.Millisecond, Max: 80 * time.Millisecond}
+	for attempt, ceil := range []time.Duration{10, 20, 40, 80, 80, 80} {
+		ceil *= time.Millisecond
+		for i := 0; i < 50; i++ {
+			d := b.Delay(attempt)
+			if d < ceil/2 || d > ceil {
+				t.Fatalf("Delay(%d) = %v, want within [%v, %v]", attempt, d, ceil/2, ceil)
+			}
+		}
+	}
+}
+
+func TestRetryDo(t *testing.T) {
+	throttled := &provider.Error{Code: provider.ResourceExhausted}
+	for _, tc := range []struct {
+		name      string
+		errs      []error
+		wantCalls int
+		wantErr   error
+	}{
+		{"success first", []error{nil}, 1, nil},
+		{"throttled then ok", []error{throttled, throttled, nil}, 3, nil},
+		{"gives up", []error{throttled, throttled, throttled, throttled}, 3, provider.ErrResourceExhausted},
+		{"not retryable", []error{&provider.Error{Code: provider.InvalidArgument}, nil}, 1, provider.ErrInvalidArgument},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			p := provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Microsecond, Max: time.Microsecond}}
+			err := p.Do(context.Background(), func(context.Context) error {
+				err := tc.errs[calls]
+				calls++
+				return err
+			})
+			if calls != tc.wantCalls || !errors.Is(err, tc.wantErr) && err != tc.wantErr {
+				t.Errorf("calls %d, err %v; want %d, %v", calls, err, tc.wantCalls, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestRetryDoStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := provider.RetryPolicy{Backoff: provider.Backoff{Min: time.Hour, Max: time.Hour}}
+	err := p.Do(ctx, func(context.Context) error {
+		cancel()
+		return &provider.Error{Code: provider.ResourceExhausted}
+	})
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, provider.ErrResourceExhausted) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRateLimiterIsPerAction(t *testing.T) {
+	l := provider.NewRateLimiter(1) // burst 1
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := l.Wait(ctx, "A"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Wait(ctx, "B"); err != nil {
+		t.Fatalf("another action shares A's budget: %v", err)
+	}
+	short, cancel2 := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel2()
+	if err := l.Wait(short, "A"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second A call within the second: %v, want it to exceed the deadline", err)
+	}
+}
