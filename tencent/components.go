@@ -1,0 +1,312 @@
+package tencent
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+)
+
+// TCSS actions.
+const (
+	actionCreateComponentExportJob = "CreateComponentExportJob"
+	actionDescribeExportJobResult  = "DescribeExportJobResult"
+)
+
+// componentMaxLimit is the most rows one CreateComponentExportJob exports.
+const componentMaxLimit = 10000
+
+// maxImageIDLen bounds export.Components.ImageID ("sha256:" + 64 hex is 71).
+const maxImageIDLen = 256
+
+// componentFilters translates components filters into TCSS AssetFilters.
+var componentFilters = vocab.Filters{
+	{Field: "name", Vendor: "ComponentName", Kind: vocab.String, Fuzzy: true, MaxLen: 256},
+	{Field: "version", Vendor: "ComponentVersion", Kind: vocab.String, Fuzzy: true, MaxLen: 256},
+	{Field: "type", Vendor: "ComponentType", Kind: vocab.String, Fuzzy: true, MaxLen: 256},
+	{Field: "vul_level", Vendor: "VulLevel", Kind: vocab.Enumerated, Values: vocab.Enums{
+		{Neutral: "critical", Vendor: "CRITICAL"},
+		{Neutral: "high", Vendor: "HIGH"},
+		{Neutral: "medium", Vendor: "MIDDLE"},
+		{Neutral: "low", Vendor: "LOW"},
+	}},
+	{Field: "has_vul", Vendor: "HasVul", Kind: vocab.Bool, MaxValues: 1, Values: vocab.Enums{
+		{Neutral: "true", Vendor: "true"},
+		{Neutral: "false", Vendor: "false"},
+	}},
+}
+
+// componentColumns translates components columns into TCSS ExportField
+// names (the fields of TCSS ImageComponent), in the default order.
+var componentColumns = vocab.Columns{
+	{Key: "name", Vendor: "Name", Header: "Name"},
+	{Key: "version", Vendor: "Version", Header: "Version"},
+	{Key: "path", Vendor: "Path", Header: "Path"},
+	{Key: "type", Vendor: "Type", Header: "Type"},
+	{Key: "vul_count", Vendor: "VulCount", Header: "Vulnerabilities"},
+	{Key: "image_id", Vendor: "ImageID", Header: "Image ID"},
+}
+
+// assetFilter is TCSS AssetFilters.
+type assetFilter struct {
+	Name       string   `json:"Name"`
+	Values     []string `json:"Values"`
+	ExactMatch bool     `json:"ExactMatch"`
+}
+
+// createComponentExportJobRequest is the body of TCSS CreateComponentExportJob.
+type createComponentExportJobRequest struct {
+	ImageID     string        `json:"ImageID"`
+	ExportField []string      `json:"ExportField,omitempty"`
+	Limit       uint64        `json:"Limit,omitempty"`
+	Offset      uint64        `json:"Offset,omitempty"`
+	Filters     []assetFilter `json:"Filters,omitempty"`
+	By          string        `json:"By,omitempty"`
+	Order       string        `json:"Order,omitempty"`
+}
+
+type createComponentExportJobResponse struct {
+	JobId     string `json:"JobId"`
+	RequestId string `json:"RequestId"`
+}
+
+// describeExportJobResultRequest is the body of TCSS DescribeExportJobResult.
+type describeExportJobResultRequest struct {
+	JobId string `json:"JobId"`
+}
+
+type describeExportJobResultResponse struct {
+	ExportStatus   *string  `json:"ExportStatus"`
+	DownloadURL    *string  `json:"DownloadURL"`
+	ExportProgress *float64 `json:"ExportProgress"`
+	FailureMsg     *string  `json:"FailureMsg"`
+	RequestId      string   `json:"RequestId"`
+}
+
+// componentsRequest validates a components request and translates it into
+// the CreateComponentExportJob body. It sends nothing.
+func componentsRequest(t export.Components, req export.Request) (createComponentExportJobRequest, error) {
+	var out createComponentExportJobRequest
+	if err := checkImageID(t.ImageID); err != nil {
+		return out, err
+	}
+	out.ImageID = t.ImageID
+
+	filters, err := componentFilters.Translate(export.KindComponents, req.Filters)
+	if err != nil {
+		return out, err
+	}
+	for _, f := range filters {
+		out.Filters = append(out.Filters, assetFilter{Name: f.Spec.Vendor, Values: f.Values, ExactMatch: f.Exact})
+	}
+
+	cols, err := componentColumns.Translate(export.KindComponents, req.Columns)
+	if err != nil {
+		return out, err
+	}
+	for i, c := range cols {
+		if c.Header != c.Spec.Header {
+			return out, errs.Invalid("Columns[%d] (%s): TCSS writes its own column titles, so a custom Header cannot be honoured; leave Header empty", i, c.Spec.Key)
+		}
+		out.ExportField = append(out.ExportField, c.Spec.Vendor)
+	}
+
+	by, err := componentColumns.Sort(export.KindComponents, req.Sort)
+	if err != nil {
+		return out, err
+	}
+	if by != "" {
+		out.By = by
+		out.Order = "asc"
+		if req.Sort.Desc {
+			out.Order = "desc"
+		}
+	}
+
+	if err := vocab.Paging(export.KindComponents, req, true, componentMaxLimit); err != nil {
+		return out, err
+	}
+	out.Offset = uint64(req.Offset)
+	out.Limit = uint64(req.Limit)
+	return out, nil
+}
+
+// checkImageID validates export.Components.ImageID.
+func checkImageID(id string) error {
+	if id == "" {
+		return errs.Invalid("Target.ImageID: empty; want the local image id, e.g. sha256:…")
+	}
+	if n := utf8.RuneCountInString(id); n > maxImageIDLen {
+		return errs.Invalid("Target.ImageID: %d characters; want at most %d", n, maxImageIDLen)
+	}
+	if !utf8.ValidString(id) || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return errs.Invalid("Target.ImageID: %q contains spaces or control characters; want an image id such as sha256:…", id)
+	}
+	return nil
+}
+
+// createComponents starts a TCSS CreateComponentExportJob.
+func (p *Provider) createComponents(ctx context.Context, t export.Components, req export.Request) (export.Job, error) {
+	body, err := componentsRequest(t, req)
+	if err != nil {
+		return export.Job{}, err
+	}
+	if req.DryRun {
+		// TCSS has no remote dry run: local validation is all there is.
+		return export.Job{}, nil
+	}
+	var resp createComponentExportJobResponse
+	if err := p.callTCSS(ctx, actionCreateComponentExportJob, body, &resp); err != nil {
+		return export.Job{}, err
+	}
+	if resp.JobId == "" {
+		return export.Job{}, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: actionCreateComponentExportJob, RequestID: resp.RequestId, Message: "the answer has no JobId"}
+	}
+	return export.Job{
+		Provider: Name,
+		Service:  serviceTCSS,
+		Kind:     export.KindComponents,
+		ID:       resp.JobId,
+		Region:   p.region,
+		Scope:    map[string]string{"image_id": t.ImageID},
+		Created:  p.now().UTC(),
+	}, nil
+}
+
+// pollComponents reads a TCSS export job's progress.
+func (p *Provider) pollComponents(ctx context.Context, job export.Job) (export.Status, error) {
+	var resp describeExportJobResultResponse
+	if err := p.callTCSS(ctx, actionDescribeExportJobResult, describeExportJobResultRequest{JobId: job.ID}, &resp); err != nil {
+		return export.Status{}, err
+	}
+	return componentsStatus(job, resp)
+}
+
+// componentsStatus translates a DescribeExportJobResult answer.
+func componentsStatus(job export.Job, r describeExportJobResultResponse) (export.Status, error) {
+	st := export.Status{Job: job, Progress: -1}
+	if r.ExportProgress != nil {
+		st.Progress = clamp01(*r.ExportProgress / 100)
+	}
+	status := ""
+	if r.ExportStatus != nil {
+		status = strings.ToUpper(*r.ExportStatus)
+	}
+	switch status {
+	case "RUNNING":
+		st.State = export.StateRunning
+	case "SUCCESS":
+		st.State = export.StateSucceeded
+		st.Progress = 1
+		if r.DownloadURL != nil && *r.DownloadURL != "" {
+			st.Files = []export.File{{Name: fileName(job.ID, *r.DownloadURL), URL: *r.DownloadURL}}
+		} else {
+			st.Message = "TCSS reported SUCCESS without a DownloadURL"
+		}
+	case "FAILURE":
+		st.State = export.StateFailed
+		if r.FailureMsg != nil {
+			st.Message = *r.FailureMsg
+		}
+	default:
+		return st, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: actionDescribeExportJobResult, RequestID: r.RequestId,
+			Message: fmt.Sprintf("unknown ExportStatus %q; want RUNNING, SUCCESS or FAILURE", status)}
+	}
+	return st, nil
+}
+
+func clamp01(f float64) float64 {
+	switch {
+	case f != f: // NaN
+		return -1
+	case f < 0:
+		return 0
+	case f > 1:
+		return 1
+	}
+	return f
+}
+
+var safeFileName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}\.[A-Za-z0-9]{1,8}$`)
+
+// fileName names a result file after the last element of its URL's path
+// when that is a plain file name, else "<job id>.xlsx".
+func fileName(jobID, raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if b := path.Base(u.Path); safeFileName.MatchString(b) {
+			return b
+		}
+	}
+	id := strings.Map(func(r rune) rune {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			return r
+		}
+		return '_'
+	}, jobID)
+	return id + ".xlsx"
+}
+
+// Download opens a finished components job's file: an HTTP GET of File.URL
+// (the TCSS DownloadURL, typically a presigned COS link) through
+// Options.HTTPClient with ctx. The body is streamed; the caller closes it.
+// Only http and https URLs are fetched (else ErrInvalidArgument). A non-2xx
+// answer is an error coded by status: 403 PermissionDenied, 404 NotFound,
+// 5xx Unavailable. The URL's query is never logged or put in an error.
+//
+// Machine-image files are objects in the caller's own COS bucket; Download
+// returns ErrUnsupported for them, naming the object path.
+func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
+	if err := checkJob(job); err != nil {
+		return nil, err
+	}
+	if job.Kind == export.KindMachineImages {
+		bucket := job.Scope[scopeBucket]
+		return nil, &errs.Error{Code: errs.Unsupported, Provider: Name, Service: serviceCVM,
+			Message: fmt.Sprintf("machine images are written to your COS bucket %q at %s; fetch them with a COS client", bucket, f.Path)}
+	}
+	if f.URL == "" {
+		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
+	}
+	u, err := url.Parse(f.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errs.Invalid("File.URL: %s is not an http or https URL", redactURL(f.URL))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
+	if err != nil {
+		return nil, errs.Invalid("File.URL: %s: %v", redactURL(f.URL), err)
+	}
+	where := redactURL(f.URL)
+	p.debug(ctx, "tencent download", "job", job.ID, "url", where)
+	resp, err := p.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if ue, ok := err.(*url.Error); ok {
+			ue.URL = where
+		}
+		return nil, &errs.Error{Code: errs.Unavailable, Provider: Name, Service: serviceTCSS, Action: "Download", Message: "could not fetch " + where, Err: err}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		resp.Body.Close()
+		code := codeForStatus(resp.StatusCode)
+		if code == errs.Unknown {
+			code = errs.Internal
+		}
+		return nil, &errs.Error{Code: code, Provider: Name, Service: serviceTCSS, Action: "Download", HTTPStatus: resp.StatusCode, Message: "fetch " + where}
+	}
+	return resp.Body, nil
+}

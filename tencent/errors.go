@@ -1,0 +1,147 @@
+package tencent
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+// errorCodes maps vendor error codes to provider codes. An entry matches a
+// vendor code equal to it or starting with it followed by "."; the longest
+// matching entry wins, so specific codes override their families.
+var errorCodes = map[string]provider.Code{
+	// Families (TCSS errors.go and the API 3.0 common codes).
+	"AuthFailure":           provider.PermissionDenied,
+	"UnauthorizedOperation": provider.PermissionDenied,
+	"InvalidParameter":      provider.InvalidArgument,
+	"InvalidParameterValue": provider.InvalidArgument,
+	"MissingParameter":      provider.InvalidArgument,
+	"UnknownParameter":      provider.InvalidArgument,
+	"InvalidImageId":        provider.InvalidArgument,
+	"ResourceNotFound":      provider.NotFound,
+	"RequestLimitExceeded":  provider.ResourceExhausted,
+	"LimitExceeded":         provider.ResourceExhausted,
+	"ResourceInUse":         provider.FailedPrecondition,
+	"OperationDenied":       provider.FailedPrecondition,
+	"FailedOperation":       provider.FailedPrecondition,
+	"ResourceUnavailable":   provider.FailedPrecondition,
+	"ResourceInsufficient":  provider.FailedPrecondition,
+	"UnsupportedOperation":  provider.FailedPrecondition, // e.g. CVM: Windows, shared or encrypted images cannot be exported
+	"InternalError":         provider.Internal,
+	"ActionOffline":         provider.Unsupported,
+	"InvalidAction":         provider.Unsupported,
+
+	// Specific codes that differ from their family.
+	"InvalidParameterValue.DataNotFound":                     provider.NotFound,
+	"InvalidImageId.NotFound":                                provider.NotFound,
+	"InvalidParameterValue.BucketNotFound":                   provider.NotFound,
+	"InvalidParameterValue.InvalidBucketPermissionForExport": provider.PermissionDenied,
+	"InvalidParameterValue.InvalidImageState":                provider.FailedPrecondition,
+	"AuthFailure.CamRoleNameAuthenticateFailed":              provider.PermissionDenied,
+	"LimitExceeded.ExportImageTaskLimitExceeded":             provider.ResourceExhausted,
+	"InternalError.ErrRoleNotExist":                          provider.PermissionDenied,
+
+	// Codes the SDK raises itself.
+	"ClientError":                 provider.Internal,
+	"ClientError.NetworkError":    provider.Unavailable,
+	"ClientError.IOError":         provider.Unavailable,
+	"ClientError.CredentialError": provider.PermissionDenied,
+	"ClientError.ParseJsonError":  provider.Internal,
+}
+
+// codeFor returns the provider code of a vendor code by longest match in
+// errorCodes, or Unknown.
+func codeFor(vendor string) provider.Code {
+	best, code := -1, provider.Unknown
+	for k, c := range errorCodes {
+		if (vendor == k || strings.HasPrefix(vendor, k+".")) && len(k) > best {
+			best, code = len(k), c
+		}
+	}
+	return code
+}
+
+// codeForStatus classifies an HTTP status the SDK reports without a vendor
+// code (a non-JSON or error-less answer).
+func codeForStatus(status int) provider.Code {
+	switch {
+	case status == 401 || status == 403:
+		return provider.PermissionDenied
+	case status == 404:
+		return provider.NotFound
+	case status == 429:
+		return provider.ResourceExhausted
+	case status >= 500:
+		return provider.Unavailable
+	case status >= 400:
+		return provider.InvalidArgument
+	}
+	return provider.Unknown
+}
+
+// mapError wraps an error of one SDK call into a *provider.Error. status and
+// requestID are what the transport saw (0 and "" when no answer came).
+func mapError(service, action string, err error, status int, requestID string) *provider.Error {
+	e := &provider.Error{Provider: Name, Service: service, Action: action, HTTPStatus: status, RequestID: requestID, Err: err}
+	var se *tcerr.TencentCloudSDKError
+	if errors.As(err, &se) {
+		e.VendorCode = se.Code
+		e.Message = se.Message
+		if se.RequestId != "" {
+			e.RequestID = se.RequestId
+		}
+		e.Code = codeFor(se.Code)
+		if strings.HasPrefix(se.Code, "ClientError.") || se.Code == "ClientError" {
+			// The SDK's own codes hide what happened on the wire: a 5xx
+			// with a non-JSON body is ParseJsonError, any other non-200
+			// is HttpStatusCodeError. Classify those by status.
+			if c := codeForStatus(status); c != provider.Unknown && se.Code != "ClientError.NetworkError" {
+				e.Code = c
+			}
+			if se.Code == "ClientError.NetworkError" {
+				e.Message = "could not reach the service"
+			}
+			// The SDK's messages quote whole bodies; keep them short.
+			if len(e.Message) > 300 {
+				e.Message = e.Message[:300] + "…"
+			}
+		}
+		if e.Code == provider.Unknown {
+			e.Code = provider.Internal
+		}
+		// Keep the SDK error's text out of Error(): the fields say it all.
+		if se.Unwrap() != nil {
+			e.Err = se.Unwrap()
+		} else {
+			e.Err = nil
+		}
+		return e
+	}
+	var ne net.Error
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ue), errors.As(err, &ne):
+		e.Code = provider.Unavailable
+		e.Message = "could not reach the service"
+	default:
+		e.Code = provider.Internal
+	}
+	return e
+}
+
+// throttled is the default retry test: the vendor's rate-limit rejection
+// (RequestLimitExceeded and its sub-codes) or an HTTP 429.
+func throttled(err error) bool {
+	var e *provider.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.VendorCode == "RequestLimitExceeded" || strings.HasPrefix(e.VendorCode, "RequestLimitExceeded.") ||
+		(e.VendorCode == "" && e.HTTPStatus == 429) ||
+		(strings.HasPrefix(e.VendorCode, "ClientError.") && e.HTTPStatus == 429)
+}

@@ -1,0 +1,278 @@
+package tencent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+)
+
+// CVM actions.
+const (
+	actionExportImages   = "ExportImages"
+	actionDescribeImages = "DescribeImages"
+)
+
+// Job.Scope keys of machine-images jobs. Lists are comma-joined: image ids,
+// bucket names and the validated prefixes cannot contain commas.
+const (
+	scopeImageIDs = "image_ids"
+	scopeCosPaths = "cos_paths"
+	scopeBucket   = "bucket"
+	scopeFormat   = "format"
+)
+
+// describeImagesMax is the most images one DescribeImages call returns.
+const describeImagesMax = 100
+
+// imageFormats translates export.MachineImages.Format into CVM ExportFormat.
+// The first entry is the default.
+var imageFormats = vocab.Enums{
+	{Neutral: "raw", Vendor: "RAW"},
+	{Neutral: "qcow2", Vendor: "QCOW2"},
+	{Neutral: "vhd", Vendor: "VHD"},
+	{Neutral: "vmdk", Vendor: "VMDK"},
+}
+
+// Machine images take no filters and no columns.
+var (
+	imageFilters = vocab.Filters{}
+	imageColumns = vocab.Columns{}
+)
+
+var (
+	imageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]{8}$`)
+	bucketPattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
+	filePrefixPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	rolePattern       = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]{1,128}$`)
+)
+
+// imagesRequest validates a machine-images request and translates it into
+// the ExportImages request. It sends nothing.
+func (p *Provider) imagesRequest(t export.MachineImages, req export.Request) (*cvm.ExportImagesRequest, error) {
+	kind := export.KindMachineImages
+	if p.region == "" {
+		return nil, errs.Invalid("Options.Region: CVM ExportImages needs a region, e.g. ap-guangzhou")
+	}
+	if _, err := imageFilters.Translate(kind, req.Filters); err != nil {
+		return nil, err
+	}
+	if _, err := imageColumns.Translate(kind, req.Columns); err != nil {
+		return nil, err
+	}
+	if req.Sort != nil {
+		return nil, errs.Invalid("Sort: %s exports cannot be sorted; leave Sort nil", kind)
+	}
+	if err := vocab.Paging(kind, req, false, 0); err != nil {
+		return nil, err
+	}
+	if len(t.ImageIDs) == 0 {
+		return nil, errs.Invalid("Target.ImageIDs: empty; want at least one custom image id such as img-dz6w75t0")
+	}
+	seen := map[string]bool{}
+	for i, id := range t.ImageIDs {
+		if !imageIDPattern.MatchString(id) {
+			return nil, errs.Invalid("Target.ImageIDs[%d]: %q is not a CVM image id; want img- and 8 lower-case letters or digits, e.g. img-dz6w75t0", i, id)
+		}
+		if seen[id] {
+			return nil, errs.Invalid("Target.ImageIDs[%d]: %q is given twice", i, id)
+		}
+		seen[id] = true
+	}
+	if t.Bucket == "" {
+		return nil, errs.Invalid("Target.Bucket: empty; want the COS bucket name, e.g. mybucket-1250000000")
+	}
+	if !bucketPattern.MatchString(t.Bucket) {
+		return nil, errs.Invalid("Target.Bucket: %q is not a COS bucket name; want 1 to 64 lower-case letters, digits and hyphens, e.g. mybucket-1250000000", t.Bucket)
+	}
+	format := imageFormats[0].Vendor
+	if t.Format != "" {
+		f, ok := imageFormats.ToVendor(t.Format)
+		if !ok {
+			return nil, errs.Invalid("Target.Format: %q is not allowed; want one of %s (default %s)", t.Format, strings.Join(imageFormats.Neutral(), ", "), imageFormats[0].Neutral)
+		}
+		format = f
+	}
+	if len(t.FilePrefixes) > 0 && len(t.FilePrefixes) != len(t.ImageIDs) {
+		return nil, errs.Invalid("Target.FilePrefixes: %d prefixes for %d images; give one per image, or none", len(t.FilePrefixes), len(t.ImageIDs))
+	}
+	for i, fp := range t.FilePrefixes {
+		if !filePrefixPattern.MatchString(fp) {
+			return nil, errs.Invalid("Target.FilePrefixes[%d]: %q is not allowed; want 1 to 64 letters, digits, '.', '_' or '-'", i, fp)
+		}
+	}
+	if t.Role != "" && !rolePattern.MatchString(t.Role) {
+		return nil, errs.Invalid("Target.Role: %q is not a CAM role name; want 1 to 128 letters, digits and +=,.@_-", t.Role)
+	}
+
+	r := cvm.NewExportImagesRequest()
+	r.BucketName = common.StringPtr(t.Bucket)
+	r.ImageIds = common.StringPtrs(t.ImageIDs)
+	r.ExportFormat = common.StringPtr(format)
+	if len(t.FilePrefixes) > 0 {
+		r.FileNamePrefixList = common.StringPtrs(t.FilePrefixes)
+	}
+	if t.RootDiskOnly {
+		r.OnlyExportRootDisk = common.BoolPtr(true)
+	}
+	if t.Role != "" {
+		r.RoleName = common.StringPtr(t.Role)
+	}
+	if req.DryRun {
+		r.DryRun = common.BoolPtr(true)
+	}
+	return r, nil
+}
+
+// createImages starts a CVM ExportImages task.
+func (p *Provider) createImages(ctx context.Context, t export.MachineImages, req export.Request) (export.Job, error) {
+	r, err := p.imagesRequest(t, req)
+	if err != nil {
+		return export.Job{}, err
+	}
+	var resp *cvm.ExportImagesResponse
+	err = p.call(ctx, serviceCVM, actionExportImages, func(ctx context.Context) error {
+		var err error
+		resp, err = p.cvm.ExportImagesWithContext(ctx, r)
+		return err
+	})
+	if req.DryRun {
+		// CVM answers a passing dry run either plainly or, as its other dry
+		// runs do, with the DryRunOperation error code (UNCONFIRMED).
+		var pe *errs.Error
+		if err == nil || (errors.As(err, &pe) && pe.VendorCode == "DryRunOperation") {
+			return export.Job{}, nil
+		}
+		return export.Job{}, err
+	}
+	if err != nil {
+		return export.Job{}, err
+	}
+	if resp == nil || resp.Response == nil || resp.Response.TaskId == nil {
+		return export.Job{}, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceCVM, Action: actionExportImages, Message: "the answer has no TaskId"}
+	}
+	var paths []string
+	for _, s := range resp.Response.CosPaths {
+		if s != nil {
+			paths = append(paths, *s)
+		}
+	}
+	return export.Job{
+		Provider: Name,
+		Service:  serviceCVM,
+		Kind:     export.KindMachineImages,
+		ID:       strconv.FormatUint(*resp.Response.TaskId, 10),
+		Region:   p.region,
+		Scope: map[string]string{
+			scopeImageIDs: strings.Join(t.ImageIDs, ","),
+			scopeCosPaths: strings.Join(paths, ","),
+			scopeBucket:   t.Bucket,
+			scopeFormat:   *r.ExportFormat,
+		},
+		Created: p.now().UTC(),
+	}, nil
+}
+
+// splitScope splits a comma-joined Scope list.
+func splitScope(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// pollImages derives an export task's state from the states of its images
+// (CVM has no API that takes the ExportImages TaskId): all NORMAL is
+// success, any *FAILED state or an image no longer listed is failure,
+// anything else is running.
+func (p *Provider) pollImages(ctx context.Context, job export.Job) (export.Status, error) {
+	if job.Region != "" && p.region != "" && job.Region != p.region {
+		return export.Status{}, errs.Invalid("Job.Region: the job runs in %s but this provider is configured for %s; create a provider with Options.Region %s", job.Region, p.region, job.Region)
+	}
+	if p.region == "" {
+		return export.Status{}, errs.Invalid("Options.Region: CVM DescribeImages needs a region, e.g. %s", job.Region)
+	}
+	ids := splitScope(job.Scope[scopeImageIDs])
+	if len(ids) == 0 {
+		return export.Status{}, errs.Invalid("Job.Scope[%q]: empty; pass a job returned by CreateExportJob", scopeImageIDs)
+	}
+	for i, id := range ids {
+		if !imageIDPattern.MatchString(id) {
+			return export.Status{}, errs.Invalid("Job.Scope[%q][%d]: %q is not a CVM image id", scopeImageIDs, i, id)
+		}
+	}
+	states := map[string]string{}
+	for start := 0; start < len(ids); start += describeImagesMax {
+		chunk := ids[start:min(start+describeImagesMax, len(ids))]
+		err := p.call(ctx, serviceCVM, actionDescribeImages, func(ctx context.Context) error {
+			r := cvm.NewDescribeImagesRequest()
+			r.ImageIds = common.StringPtrs(chunk)
+			r.Limit = common.Uint64Ptr(describeImagesMax)
+			resp, err := p.cvm.DescribeImagesWithContext(ctx, r)
+			if err != nil {
+				return err
+			}
+			if resp.Response != nil {
+				for _, im := range resp.Response.ImageSet {
+					if im != nil && im.ImageId != nil {
+						st := ""
+						if im.ImageState != nil {
+							st = *im.ImageState
+						}
+						states[*im.ImageId] = st
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return export.Status{}, err
+		}
+	}
+	return imagesStatus(job, ids, states), nil
+}
+
+// imagesStatus derives a machine-images status from the images' states.
+func imagesStatus(job export.Job, ids []string, states map[string]string) export.Status {
+	st := export.Status{Job: job, State: export.StateRunning}
+	normal := 0
+	for _, id := range ids {
+		s, ok := states[id]
+		switch {
+		case !ok:
+			st.State = export.StateFailed
+			st.Message = fmt.Sprintf("image %s is no longer listed by CVM DescribeImages", id)
+			st.Progress = -1
+			return st
+		case strings.HasSuffix(strings.ToUpper(s), "FAILED"):
+			st.State = export.StateFailed
+			st.Message = fmt.Sprintf("image %s is in state %s", id, s)
+			st.Progress = -1
+			return st
+		case strings.EqualFold(s, "NORMAL"):
+			normal++
+		}
+	}
+	st.Progress = float64(normal) / float64(len(ids))
+	if normal == len(ids) {
+		st.State = export.StateSucceeded
+		st.Progress = 1
+		for _, cp := range splitScope(job.Scope[scopeCosPaths]) {
+			st.Files = append(st.Files, export.File{Name: path.Base(cp), Path: cp})
+		}
+		if b := job.Scope[scopeBucket]; b != "" {
+			st.Message = "the images are in COS bucket " + b
+		}
+	}
+	return st
+}
