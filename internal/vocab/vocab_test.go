@@ -1,0 +1,137 @@
+package vocab
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
+)
+
+var table = Filters{
+	{Field: "level", Vendor: "Level", Kind: Enumerated, Values: Enums{{"high", "HIGH"}, {"medium", "MIDDLE"}}},
+	{Field: "name", Vendor: "Name", Kind: String, Fuzzy: true, MaxLen: 5},
+	{Field: "flag", Vendor: "flag", Kind: Bool, MaxValues: 1},
+	{Field: "cpu", Vendor: "cpu", Kind: String, Pattern: regexp.MustCompile(`^[0-9]+m$`), Example: "100m"},
+	{Field: "when", Vendor: "when", Kind: TimeRange},
+}
+
+func TestFiltersTranslate(t *testing.T) {
+	from := time.Unix(1700000000, 0)
+	got, err := table.Translate("k", []export.Filter{
+		export.Eq("level", "High", "MEDIUM"),
+		export.Like("name", "ssl"),
+		export.Eq("flag", "TRUE"),
+		export.Eq("cpu", "250m"),
+		export.Between("when", from, time.Time{}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type flat struct {
+		Vendor string
+		Values []string
+		Exact  bool
+		From   time.Time
+	}
+	var gotFlat []flat
+	for _, g := range got {
+		gotFlat = append(gotFlat, flat{g.Spec.Vendor, g.Values, g.Exact, g.From})
+	}
+	want := []flat{
+		{"Level", []string{"HIGH", "MIDDLE"}, true, time.Time{}},
+		{"Name", []string{"ssl"}, false, time.Time{}},
+		{"flag", []string{"true"}, true, time.Time{}},
+		{"cpu", []string{"250m"}, true, time.Time{}},
+		{"when", nil, true, from},
+	}
+	if diff := cmp.Diff(want, gotFlat, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestFiltersReject(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		f    export.Filter
+		want string // part of the message
+	}{
+		{export.Eq("nope", "x"), "want one of level, name, flag, cpu, when"},
+		{export.Eq("level", "urgent"), "want one of high, medium"},
+		{export.Like("level", "hi"), "fuzzy matching"},
+		{export.Eq("name", "toolong"), "at most 5"},
+		{export.Eq("name", ""), "too short"},
+		{export.Eq("flag", "yes"), "want true or false"},
+		{export.Eq("flag", "true", "false"), "takes one value"},
+		{export.Eq("cpu", "1 core"), "such as 100m"},
+		{export.Eq("when", "x"), "range field"},
+		{export.Between("when", now, now.Add(-time.Hour)), "before From"},
+		{export.Between("name", now, now), "only for range fields"},
+		{export.Eq("level"), "no value"},
+	} {
+		_, err := table.Translate("k", []export.Filter{tc.f})
+		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.f.Field) {
+			t.Errorf("%+v: err = %v; want InvalidArgument naming %q and saying %q", tc.f, err, tc.f.Field, tc.want)
+		}
+	}
+	if _, err := table.Translate("k", []export.Filter{export.Eq("level", "high"), export.Eq("level", "medium")}); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("a field given twice: %v", err)
+	}
+	if _, err := (Filters{}).Translate("k", []export.Filter{export.Eq("x", "y")}); err == nil || !strings.Contains(err.Error(), "take no filters") {
+		t.Errorf("filters on a kind without any: %v", err)
+	}
+}
+
+func TestColumns(t *testing.T) {
+	cols := Columns{{"name", "Name", "Component"}, {"version", "Version", "Version"}}
+	got, err := cols.Translate("k", nil)
+	if err != nil || len(got) != 2 || got[0].Header != "Component" {
+		t.Fatalf("defaults: %+v, %v", got, err)
+	}
+	got, err = cols.Translate("k", []export.Column{{Key: "version", Header: "Ver"}, {Key: "name"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Version:Ver", "Name:Component"}, []string{got[0].Spec.Vendor + ":" + got[0].Header, got[1].Spec.Vendor + ":" + got[1].Header}); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for _, bad := range [][]export.Column{{{Key: "nope"}}, {{Key: "name"}, {Key: "name"}}, {{Key: "name", Header: "a\nb"}}} {
+		if _, err := cols.Translate("k", bad); !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if v, err := cols.Sort("k", &export.Sort{Field: "version"}); err != nil || v != "Version" {
+		t.Errorf("Sort = %q, %v", v, err)
+	}
+	if _, err := cols.Sort("k", &export.Sort{Field: "nope"}); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("Sort on unknown: %v", err)
+	}
+}
+
+func TestPaging(t *testing.T) {
+	for _, tc := range []struct {
+		req      export.Request
+		offsetOK bool
+		max      int
+		ok       bool
+	}{
+		{export.Request{Limit: 10}, true, 10, true},
+		{export.Request{Limit: 11}, true, 10, false},
+		{export.Request{Offset: -1}, true, 10, false},
+		{export.Request{Limit: -1}, true, 10, false},
+		{export.Request{Offset: 3}, false, 10, false},
+		{export.Request{Limit: 3}, false, 0, false},
+		{export.Request{}, false, 0, true},
+	} {
+		err := Paging("k", tc.req, tc.offsetOK, tc.max)
+		if (err == nil) != tc.ok || err != nil && !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Errorf("%+v offsetOK=%v max=%d: %v", tc.req, tc.offsetOK, tc.max, err)
+		}
+	}
+}
