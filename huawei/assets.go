@@ -1,0 +1,351 @@
+package huawei
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+// The ROMA Connect operations the assets export uses (SDK operation names).
+const (
+	actionExportAsset          = "ExportAsset"
+	actionCheckAssetJobStatus  = "CheckAssetJobStatus"
+	actionDownloadAssetArchive = "DownloadAssetArchive"
+)
+
+const (
+	maxAssetIDs    = 100 // app and task ids per job, in total
+	maxAssetIDLen  = 32
+	maxInstanceLen = 64
+)
+
+// romaInstance serialises the asset exports of one ROMA Connect instance.
+type romaInstance struct {
+	slot    chan struct{} // capacity 1: held while waiting for the previous job and creating
+	running *export.Job   // the last job started here and not yet seen ended; guarded by Provider.mu
+}
+
+// assetID is one id of the ExportAsset body.
+type assetID struct {
+	ID string `json:"id"`
+}
+
+// assetExportBody is the ExportAsset body (AssetExportRequest): "apps" is
+// always sent (the API marks it mandatory), "tasks" only when non-empty.
+type assetExportBody struct {
+	Apps  []assetID `json:"apps"`
+	Tasks []assetID `json:"tasks,omitempty"`
+}
+
+// translateAssets validates req and returns the instance and the body.
+func (p *Provider) translateAssets(req export.Request, t export.Assets) (string, assetExportBody, error) {
+	kind := export.KindAssets
+	var none vocab.Filters
+	if _, err := none.Translate(kind, req.Filters); err != nil {
+		return "", assetExportBody{}, err
+	}
+	if _, err := (vocab.Columns{}).Translate(kind, req.Columns); err != nil {
+		return "", assetExportBody{}, err
+	}
+	if req.Sort != nil {
+		return "", assetExportBody{}, invalid("Sort: %s exports cannot be sorted; leave Sort nil", kind)
+	}
+	if err := vocab.Paging(kind, req, false, 0); err != nil {
+		return "", assetExportBody{}, err
+	}
+	inst := t.InstanceID
+	field := "Target.InstanceID"
+	if inst == "" {
+		inst, field = p.romaInst, "Options.ROMAInstanceID"
+	}
+	if inst == "" {
+		return "", assetExportBody{}, invalid("Target.InstanceID: no ROMA Connect instance given; set export.Assets.InstanceID or huawei.Options.ROMAInstanceID")
+	}
+	if err := checkID(field, inst, maxInstanceLen); err != nil {
+		return "", assetExportBody{}, err
+	}
+	n := len(t.AppIDs) + len(t.TaskIDs)
+	if n == 0 {
+		return "", assetExportBody{}, invalid("Target: no ids; give at least one of AppIDs or TaskIDs (at most %d in total per job)", maxAssetIDs)
+	}
+	if n > maxAssetIDs {
+		return "", assetExportBody{}, invalid("Target: %d app and task ids; one ROMA job takes at most %d in total; use provider.Export to split the request", n, maxAssetIDs)
+	}
+	body := assetExportBody{Apps: []assetID{}}
+	for _, list := range []struct {
+		field string
+		ids   []string
+		out   *[]assetID
+	}{{"Target.AppIDs", t.AppIDs, &body.Apps}, {"Target.TaskIDs", t.TaskIDs, &body.Tasks}} {
+		seen := map[string]bool{}
+		for i, id := range list.ids {
+			f := fmt.Sprintf("%s[%d]", list.field, i)
+			if err := checkID(f, id, maxAssetIDLen); err != nil {
+				return "", assetExportBody{}, invalid("%s; want 1 to %d characters", err.(*provider.Error).Message, maxAssetIDLen)
+			}
+			if seen[id] {
+				return "", assetExportBody{}, invalid("%s: id %q is given twice", f, id)
+			}
+			seen[id] = true
+			*list.out = append(*list.out, assetID{ID: id})
+		}
+	}
+	return inst, body, nil
+}
+
+func (p *Provider) createAssets(ctx context.Context, req export.Request, t export.Assets) (export.Job, error) {
+	inst, b, err := p.translateAssets(req, t)
+	if err != nil {
+		return export.Job{}, err
+	}
+	job := export.Job{Provider: Name, Service: ServiceROMA, Kind: export.KindAssets, Region: p.region,
+		Scope: map[string]string{"project_id": p.projectID, "instance_id": inst}}
+	if req.DryRun {
+		return job, nil
+	}
+	body, err := jsonBody(b)
+	if err != nil {
+		return export.Job{}, err
+	}
+
+	// One running job per instance: hold the instance's slot while the
+	// previous job ends and this one is created.
+	key := p.projectID + "/" + inst
+	ri := p.romaInstance(key)
+	select {
+	case ri.slot <- struct{}{}:
+	case <-ctx.Done():
+		return export.Job{}, ctx.Err()
+	}
+	defer func() { <-ri.slot }()
+	if prev := p.runningJob(key); prev != nil {
+		if err := p.waitEnded(ctx, *prev); err != nil {
+			return export.Job{}, err
+		}
+		p.jobEnded(*prev)
+	}
+
+	var out struct {
+		JobID string `json:"job_id"`
+	}
+	err = p.callJSON(ctx, call{service: ServiceROMA, action: actionExportAsset, method: http.MethodPost, project: p.projectID,
+		path: "/v2/" + p.projectID + "/instances/" + inst + "/assets/export", body: body, contentType: contentJSONUTF8}, &out)
+	if err != nil {
+		return export.Job{}, err
+	}
+	if out.JobID == "" {
+		return export.Job{}, &provider.Error{Code: provider.Internal, Provider: Name, Service: ServiceROMA, Action: actionExportAsset,
+			HTTPStatus: http.StatusOK, Message: "the answer has no job_id"}
+	}
+	job.ID = out.JobID
+	job.Created = time.Now().UTC()
+	p.mu.Lock()
+	j := job
+	ri.running = &j
+	p.mu.Unlock()
+	return job, nil
+}
+
+func (p *Provider) romaInstance(key string) *romaInstance {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ri := p.instances[key]
+	if ri == nil {
+		ri = &romaInstance{slot: make(chan struct{}, 1)}
+		p.instances[key] = ri
+	}
+	return ri
+}
+
+func (p *Provider) runningJob(key string) *export.Job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ri := p.instances[key]; ri != nil && ri.running != nil {
+		j := *ri.running
+		return &j
+	}
+	return nil
+}
+
+// jobEnded forgets job as its instance's running job.
+func (p *Provider) jobEnded(job export.Job) {
+	key := p.jobProject(job) + "/" + job.Scope["instance_id"]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ri := p.instances[key]; ri != nil && ri.running != nil && ri.running.ID == job.ID {
+		ri.running = nil
+	}
+}
+
+// waitEnded polls the previous job of an instance until it has ended. A job
+// that failed or that ROMA no longer knows has ended too.
+func (p *Provider) waitEnded(ctx context.Context, prev export.Job) error {
+	p.debugf(ctx, "waiting for the previous ROMA asset job to end", "job_id", prev.ID, "instance_id", prev.Scope["instance_id"])
+	opts := p.serialWait
+	_, err := provider.Wait(ctx, p, prev, &opts)
+	switch {
+	case err == nil, errors.Is(err, provider.ErrJobFailed), errors.Is(err, provider.ErrNotFound):
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	default:
+		return err
+	}
+}
+
+// romaJob is the CheckAssetJobStatus answer.
+type romaJob struct {
+	ID              string       `json:"id"`
+	Type            string       `json:"type"`
+	Status          string       `json:"status"`
+	Reasons         []romaReason `json:"reasons"`
+	Reason          []romaReason `json:"reason"` // the docs' spelling
+	ProgressPercent *float64     `json:"progress_percent"`
+	ArchiveID       string       `json:"archive_id"`
+	BeginTime       string       `json:"begin_time"`
+	EndTime         string       `json:"end_time"`
+}
+
+type romaReason struct {
+	ResourceType string `json:"resource_type"`
+	ResourceName string `json:"resource_name"`
+	ErrorCode    string `json:"error_code"`
+	ErrorMsg     string `json:"error_msg"`
+}
+
+func (p *Provider) pollAssets(ctx context.Context, job export.Job) (export.Status, error) {
+	inst := job.Scope["instance_id"]
+	if err := checkID(`Job.Scope["instance_id"]`, inst, maxInstanceLen); err != nil {
+		return export.Status{}, err
+	}
+	pid := p.jobProject(job)
+	var out romaJob
+	err := p.callJSON(ctx, call{service: ServiceROMA, action: actionCheckAssetJobStatus, method: http.MethodGet, project: pid,
+		path: "/v2/" + pid + "/instances/" + inst + "/assets/jobs/" + job.ID}, &out)
+	if err != nil {
+		if errors.Is(err, provider.ErrNotFound) {
+			p.jobEnded(job)
+		}
+		return export.Status{}, err
+	}
+	st := romaStatus(job, out)
+	if st.Done() {
+		p.jobEnded(job)
+	}
+	return st, nil
+}
+
+// romaStatus translates a ROMA asset job. status is compared
+// case-insensitively: RUNNING/Running is running; SUCCEEDED/Success is
+// succeeded with the archive as the one file; FAILED/Failed is failed with
+// the reasons in Message; Finished (the archive was already downloaded, so
+// ROMA no longer gives archive_id) is succeeded with no file and a Message
+// saying so; anything else is still running, with the status in Message.
+// progress_percent is a fraction (a value above 1 is read as a percentage);
+// none is -1.
+func romaStatus(job export.Job, j romaJob) export.Status {
+	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
+	if j.ProgressPercent != nil {
+		v := *j.ProgressPercent
+		if v > 1 && v <= 100 {
+			v /= 100
+		}
+		st.Progress = min(max(v, 0), 1)
+	}
+	switch strings.ToLower(j.Status) {
+	case "running":
+	case "succeeded", "success":
+		st.State, st.Progress = export.StateSucceeded, 1
+		if j.ArchiveID != "" {
+			st.Files = []export.File{{ID: j.ArchiveID, Name: j.ArchiveID + ".zip"}}
+		} else {
+			st.Message = "ROMA reported success without an archive_id"
+		}
+	case "finished":
+		st.State, st.Progress = export.StateSucceeded, 1
+		st.Message = "the archive of this job was already downloaded (ROMA status Finished); ROMA serves each archive once, so export again to get it"
+	case "failed":
+		st.State = export.StateFailed
+		st.Message = romaReasons(append(j.Reasons, j.Reason...))
+	default:
+		st.Message = fmt.Sprintf("unknown ROMA job status %q", j.Status)
+	}
+	return st
+}
+
+// romaReasons joins failure reasons as "application X: code: msg; …".
+func romaReasons(rs []romaReason) string {
+	if len(rs) == 0 {
+		return "ROMA reported the job FAILED without reasons"
+	}
+	parts := make([]string, 0, len(rs))
+	for _, r := range rs {
+		var b strings.Builder
+		if r.ResourceType != "" || r.ResourceName != "" {
+			b.WriteString(strings.TrimSpace(r.ResourceType + " " + r.ResourceName))
+			b.WriteString(": ")
+		}
+		if r.ErrorCode != "" {
+			b.WriteString(r.ErrorCode)
+			if r.ErrorMsg != "" {
+				b.WriteString(": ")
+			}
+		}
+		b.WriteString(r.ErrorMsg)
+		parts = append(parts, strings.TrimSuffix(b.String(), ": "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (p *Provider) downloadAssets(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
+	inst := job.Scope["instance_id"]
+	if err := checkID(`Job.Scope["instance_id"]`, inst, maxInstanceLen); err != nil {
+		return nil, err
+	}
+	if err := checkID("File.ID (ROMA archive_id)", f.ID, 128); err != nil {
+		return nil, err
+	}
+	pid := p.jobProject(job)
+	key := pid + "/" + inst + "/" + f.ID
+	p.mu.Lock()
+	served, seen := p.downloaded[key]
+	if !seen {
+		p.downloaded[key] = false // being fetched
+	}
+	p.mu.Unlock()
+	if seen {
+		what := "was already downloaded"
+		if !served {
+			what = "is being downloaded"
+		}
+		return nil, &provider.Error{Code: provider.FailedPrecondition, Provider: Name, Service: ServiceROMA, Action: actionDownloadAssetArchive,
+			Message: fmt.Sprintf("archive %s of instance %s %s by this provider; ROMA serves each archive once, so export again to get it", f.ID, inst, what)}
+	}
+	resp, err := p.send(ctx, call{service: ServiceROMA, action: actionDownloadAssetArchive, method: http.MethodGet, project: pid,
+		path: "/v2/" + pid + "/instances/" + inst + "/assets/archives/" + f.ID})
+	p.mu.Lock()
+	if err != nil {
+		delete(p.downloaded, key) // not served: a later Download may try again
+	} else {
+		p.downloaded[key] = true
+	}
+	p.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+func (p *Provider) debugf(ctx context.Context, msg string, args ...any) {
+	if p.log != nil {
+		p.log.DebugContext(ctx, msg, args...)
+	}
+}

@@ -1,0 +1,191 @@
+package huawei
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+// romaJobRunningCode is the vendor code ROMA Connect answers an export with
+// while another asset job of the instance is running. The code is not
+// documented (UNCONFIRMED); the message rule below catches the rejection
+// whatever its code.
+const romaJobRunningCode = "ROMA.00110013"
+
+// errorRule is one row of the error table. Empty fields match anything; the
+// first matching row wins, so vendor-specific rows come before status rows.
+type errorRule struct {
+	Service    string        // ServiceHSS, ServiceROMA or "" for both
+	Action     string        // SDK operation name or ""
+	VendorCode string        // exact vendor code (case-insensitive) or ""
+	Contains   string        // lower-case text the vendor code or message contains, or ""
+	Status     int           // HTTP status or 0
+	Code       provider.Code // the result
+}
+
+// errorRules maps a vendor answer to a provider.Code.
+var errorRules = []errorRule{
+	// Throttling: API Gateway (APIGW.0308 "The throttling threshold has been
+	// reached", also spelled APIG.0308) and any code or message that says so.
+	{VendorCode: "APIGW.0308", Code: provider.ResourceExhausted},
+	{VendorCode: "APIG.0308", Code: provider.ResourceExhausted},
+	{Contains: "throttl", Code: provider.ResourceExhausted},
+	{Contains: "flow control", Code: provider.ResourceExhausted},
+	{Contains: "too many requests", Code: provider.ResourceExhausted},
+	{Contains: "over ratelimit", Code: provider.ResourceExhausted},
+
+	// ROMA Connect allows one running asset job per instance.
+	{Service: ServiceROMA, VendorCode: romaJobRunningCode, Code: provider.FailedPrecondition},
+	{Service: ServiceROMA, Action: actionExportAsset, Contains: "running", Code: provider.FailedPrecondition},
+	// An archive is served once: a rejected second download is a state problem.
+	{Service: ServiceROMA, Action: actionDownloadAssetArchive, Status: http.StatusBadRequest, Code: provider.FailedPrecondition},
+	{Service: ServiceROMA, Action: actionDownloadAssetArchive, Status: http.StatusGone, Code: provider.NotFound},
+
+	// By HTTP status.
+	{Status: http.StatusBadRequest, Code: provider.InvalidArgument},
+	{Status: http.StatusUnauthorized, Code: provider.PermissionDenied},
+	{Status: http.StatusForbidden, Code: provider.PermissionDenied},
+	{Status: http.StatusNotFound, Code: provider.NotFound},
+	{Status: http.StatusConflict, Code: provider.FailedPrecondition},
+	{Status: http.StatusTooManyRequests, Code: provider.ResourceExhausted},
+	{Status: http.StatusInternalServerError, Code: provider.Internal},
+	{Status: http.StatusNotImplemented, Code: provider.Unsupported},
+	{Status: http.StatusBadGateway, Code: provider.Unavailable},
+	{Status: http.StatusServiceUnavailable, Code: provider.Unavailable},
+	{Status: http.StatusGatewayTimeout, Code: provider.Unavailable},
+}
+
+// codeFor applies the table; a status no row names is Unavailable for 5xx
+// and Unknown otherwise.
+func codeFor(service, action string, status int, vendorCode, message string) provider.Code {
+	text := strings.ToLower(vendorCode + " " + message)
+	for _, r := range errorRules {
+		if r.Service != "" && r.Service != service {
+			continue
+		}
+		if r.Action != "" && r.Action != action {
+			continue
+		}
+		if r.VendorCode != "" && !strings.EqualFold(r.VendorCode, vendorCode) {
+			continue
+		}
+		if r.Contains != "" && !strings.Contains(text, r.Contains) {
+			continue
+		}
+		if r.Status != 0 && r.Status != status {
+			continue
+		}
+		return r.Code
+	}
+	if status >= 500 {
+		return provider.Unavailable
+	}
+	return provider.Unknown
+}
+
+// vendorError is what an error body says.
+type vendorError struct {
+	Code, Message, Details, RequestID string
+}
+
+// parseVendorError reads an error body: error_code/error_msg, else
+// code/message, else the same inside a nested object (e.g. {"error":{…}});
+// error_details and request_id where present. A body that is not JSON
+// becomes the message.
+func parseVendorError(body []byte) vendorError {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil || m == nil {
+		return vendorError{Message: clip(strings.TrimSpace(string(body)))}
+	}
+	var v vendorError
+	findError(m, &v, 0)
+	if v.Code == "" && v.Message == "" {
+		v.Message = clip(strings.TrimSpace(string(body)))
+	}
+	return v
+}
+
+func findError(m map[string]any, v *vendorError, depth int) {
+	str := func(k string) string {
+		switch x := m[k].(type) {
+		case string:
+			return x
+		case nil:
+			return ""
+		default:
+			b, _ := json.Marshal(x)
+			return string(b)
+		}
+	}
+	if v.RequestID == "" {
+		v.RequestID = str("request_id")
+	}
+	if v.Details == "" {
+		v.Details = clip(str("error_details"))
+	}
+	if v.Code == "" && v.Message == "" {
+		switch {
+		case str("error_code") != "" || str("error_msg") != "":
+			v.Code, v.Message = str("error_code"), str("error_msg")
+		case str("code") != "" || str("message") != "":
+			v.Code, v.Message = str("code"), str("message")
+		}
+	}
+	if (v.Code != "" || v.Message != "") && v.RequestID != "" || depth >= 3 {
+		return
+	}
+	// Prefer "error", then any other nested object, in a stable order.
+	if inner, ok := m["error"].(map[string]any); ok {
+		findError(inner, v, depth+1)
+	}
+	for k, x := range m {
+		if inner, ok := x.(map[string]any); ok && k != "error" && v.Code == "" && v.Message == "" {
+			findError(inner, v, depth+1)
+		}
+	}
+}
+
+// mapError turns a non-2xx answer into a *provider.Error.
+func mapError(service, action string, status int, h http.Header, body []byte) error {
+	v := parseVendorError(body)
+	reqID := v.RequestID
+	if reqID == "" {
+		reqID = h.Get("X-Request-Id")
+	}
+	msg := v.Message
+	if v.Details != "" && v.Details != msg {
+		if msg != "" {
+			msg += ": "
+		}
+		msg += v.Details
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	return &provider.Error{
+		Code:       codeFor(service, action, status, v.Code, msg),
+		Provider:   Name,
+		Service:    service,
+		Action:     action,
+		VendorCode: v.Code,
+		Message:    msg,
+		RequestID:  reqID,
+		HTTPStatus: status,
+	}
+}
+
+// clip bounds a vendor text kept in an error.
+func clip(s string) string {
+	const max = 512
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
+}

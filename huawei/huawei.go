@@ -1,0 +1,407 @@
+package huawei
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
+	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/scan"
+)
+
+// Name is the provider name reported by Name, in Job.Provider and in errors.
+const Name = "huawei"
+
+// The services the adapter calls, as they appear in Job.Service, in errors
+// and as keys of Options.Endpoints.
+const (
+	ServiceHSS  = "hss"
+	ServiceROMA = "roma"
+)
+
+// The environment variables the SDK's credential providers read.
+const (
+	envAK              = "HUAWEICLOUD_SDK_AK"
+	envSK              = "HUAWEICLOUD_SDK_SK"
+	envSecurityToken   = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
+	envProjectID       = "HUAWEICLOUD_SDK_PROJECT_ID"
+	envCredentialsFile = "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
+)
+
+// Provider is the Huawei Cloud adapter. It implements provider.Provider and
+// provider.Downloader. It is safe for concurrent use.
+type Provider struct {
+	region     string
+	projectID  string
+	entProject string
+	romaInst   string
+	endpoints  map[string]*url.URL
+	client     *http.Client
+	cred       *auth.BasicCredentials
+	limiter    *provider.RateLimiter
+	retry      provider.RetryPolicy
+	log        *slog.Logger
+
+	// serialWait tunes how CreateExportJob waits for the previous ROMA job
+	// of an instance to end.
+	serialWait provider.WaitOptions
+
+	mu         sync.Mutex
+	instances  map[string]*romaInstance // by project id + "/" + instance id
+	downloaded map[string]bool          // ROMA archives: true = served, false = being fetched
+}
+
+var _ provider.Provider = (*Provider)(nil)
+var _ provider.Downloader = (*Provider)(nil)
+
+// New returns a provider for opts. It does not touch the network.
+//
+// Credentials come from opts.AK/SK/SecurityToken, else from the SDK's
+// providers (the environment variables HUAWEICLOUD_SDK_AK, _SK,
+// _SECURITY_TOKEN, then the profile file); the project id from
+// opts.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID or the profile's
+// project_id. Missing credentials or project id are a FailedPrecondition
+// error naming what is missing; inconsistent options (AK without SK, a bad
+// endpoint URL, no region when an endpoint must be derived) are
+// InvalidArgument.
+func New(opts Options) (*Provider, error) {
+	ak, sk, token, project, err := resolveCredentials(opts)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := auth.NewBasicCredentialsBuilder().WithAk(ak).WithSk(sk).WithSecurityToken(token).WithProjectId(project).SafeBuild()
+	if err != nil {
+		// The SDK's messages name fields, never their values.
+		return nil, &provider.Error{Code: provider.InvalidArgument, Provider: Name, Message: "credentials: " + err.Error()}
+	}
+	eps, err := resolveEndpoints(opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ROMAInstanceID != "" {
+		if err := checkID("Options.ROMAInstanceID", opts.ROMAInstanceID, 64); err != nil {
+			return nil, err
+		}
+	}
+	if opts.EnterpriseProject != "" {
+		if err := checkID("Options.EnterpriseProject", opts.EnterpriseProject, 256); err != nil {
+			return nil, err
+		}
+	}
+	if opts.RateLimit < 0 {
+		return nil, invalid("Options.RateLimit: %v is negative; use 0 for the default of 20 requests per second per action", opts.RateLimit)
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		// No overall timeout: downloads may be large. Deadlines come from ctx.
+		client = &http.Client{Transport: http.DefaultTransport}
+	}
+	retry := opts.Retry
+	if retry.MaxAttempts == 0 && retry.Backoff == (provider.Backoff{}) && retry.Retryable == nil {
+		retry = provider.DefaultRetry
+	}
+	return &Provider{
+		region:     opts.Region,
+		projectID:  project,
+		entProject: opts.EnterpriseProject,
+		romaInst:   opts.ROMAInstanceID,
+		endpoints:  eps,
+		client:     client,
+		cred:       cred,
+		limiter:    provider.NewRateLimiter(opts.RateLimit),
+		retry:      retry,
+		log:        opts.Logger,
+		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
+		instances:  map[string]*romaInstance{},
+		downloaded: map[string]bool{},
+	}, nil
+}
+
+// resolveCredentials finds AK, SK, security token and project id in opts,
+// then the SDK's environment provider, then its profile provider.
+func resolveCredentials(o Options) (ak, sk, token, project string, err error) {
+	switch {
+	case o.AK != "" && o.SK != "":
+		ak, sk, token = o.AK, o.SK, o.SecurityToken
+	case o.AK != "" || o.SK != "":
+		missing := "Options.SK"
+		if o.AK == "" {
+			missing = "Options.AK"
+		}
+		return "", "", "", "", invalid("credentials: Options.AK and Options.SK go together; %s is empty", missing)
+	default:
+		c, why := chainCredentials()
+		if c == nil {
+			return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+				Message: fmt.Sprintf("no credentials: set Options.AK and Options.SK, or the environment variables %s and %s (and %s for temporary credentials), or ak/sk in the profile file ~/.huaweicloud/credentials (path in %s): %s",
+					envAK, envSK, envSecurityToken, envCredentialsFile, why)}
+		}
+		if c.AK == "" || c.SK == "" {
+			return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+				Message: fmt.Sprintf("the SDK's credential providers found federated credentials (IdpId/IdTokenFile), which this adapter does not support; set %s and %s or Options.AK and Options.SK", envAK, envSK)}
+		}
+		ak, sk, token, project = c.AK, c.SK, c.SecurityToken, c.ProjectId
+	}
+	if o.ProjectID != "" {
+		project = o.ProjectID
+	}
+	if project == "" {
+		project = os.Getenv(envProjectID)
+	}
+	if project == "" {
+		if c, err := hwprovider.BasicCredentialProfileProvider().GetCredentials(); err == nil {
+			if bc, ok := c.(*auth.BasicCredentials); ok {
+				project = bc.ProjectId
+			}
+		}
+	}
+	if project == "" {
+		return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+			Message: fmt.Sprintf("no project id: set Options.ProjectID, the environment variable %s, or project_id in the profile file ~/.huaweicloud/credentials (path in %s)", envProjectID, envCredentialsFile)}
+	}
+	if err := checkID("Options.ProjectID", project, 64); err != nil {
+		return "", "", "", "", err
+	}
+	return ak, sk, token, project, nil
+}
+
+// chainCredentials asks the SDK's environment provider, then its profile
+// provider. It returns nil and the reasons when neither has credentials.
+func chainCredentials() (*auth.BasicCredentials, string) {
+	var why []string
+	for _, src := range []struct {
+		name string
+		get  func() (auth.ICredential, error)
+	}{
+		{"environment", hwprovider.BasicCredentialEnvProvider().GetCredentials},
+		{"profile", hwprovider.BasicCredentialProfileProvider().GetCredentials},
+	} {
+		c, err := src.get()
+		if err != nil {
+			why = append(why, src.name+": "+err.Error())
+			continue
+		}
+		if bc, ok := c.(*auth.BasicCredentials); ok {
+			return bc, ""
+		}
+		why = append(why, src.name+": not basic credentials")
+	}
+	return nil, strings.Join(why, "; ")
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// resolveEndpoints returns the base URL of every service: Options.Endpoints
+// where given, else the public endpoint of the region.
+func resolveEndpoints(o Options) (map[string]*url.URL, error) {
+	known := []string{ServiceHSS, ServiceROMA}
+	out := map[string]*url.URL{}
+	for k, v := range o.Endpoints {
+		key := strings.ToLower(k)
+		if key != ServiceHSS && key != ServiceROMA {
+			return nil, invalid("Options.Endpoints: unknown service %q; want %s", k, strings.Join(known, ", "))
+		}
+		if !strings.Contains(v, "://") {
+			v = "https://" + v // as the SDK does
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, invalid("Options.Endpoints[%q]: %q is not a base URL such as https://hss.cn-north-4.myhuaweicloud.com", k, v)
+		}
+		u.Path = strings.TrimRight(u.Path, "/")
+		u.RawPath = ""
+		out[key] = u
+	}
+	for _, svc := range known {
+		if out[svc] != nil {
+			continue
+		}
+		if o.Region == "" {
+			return nil, invalid("Options.Region: required unless Options.Endpoints gives both %q and %q (e.g. \"cn-north-4\")", ServiceHSS, ServiceROMA)
+		}
+		if !regionPattern.MatchString(o.Region) || len(o.Region) > 64 {
+			return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
+		}
+		u, _ := url.Parse(defaultEndpoint(svc, o.Region))
+		out[svc] = u
+	}
+	if o.Region != "" && (!regionPattern.MatchString(o.Region) || len(o.Region) > 64) {
+		return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
+	}
+	return out, nil
+}
+
+// defaultEndpoint is the public endpoint of svc in region, following the
+// SDK's region tables (eu-west-101 lives under myhuaweicloud.eu).
+func defaultEndpoint(svc, region string) string {
+	domain := "myhuaweicloud.com"
+	if region == "eu-west-101" {
+		domain = "myhuaweicloud.eu"
+	}
+	return "https://" + svc + "." + region + "." + domain
+}
+
+// checkID validates an identifier that goes into a URL path or query.
+func checkID(field, v string, max int) error {
+	if v == "" {
+		return invalid("%s: empty", field)
+	}
+	if len([]rune(v)) > max {
+		return invalid("%s: %d characters; want at most %d", field, len([]rune(v)), max)
+	}
+	if strings.ContainsAny(v, "/?#%\\") || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return invalid("%s: %q holds a character not allowed in an id (/ ? # %% \\ or a control character)", field, v)
+	}
+	return nil
+}
+
+// Name returns "huawei".
+func (p *Provider) Name() string { return Name }
+
+// Capabilities reports the exports and schedules the adapter serves, derived
+// from its translation tables: containers (HSS ExportContainerList: up to
+// 100000 rows, no offset, no sort), assets (ROMA ExportAsset: at most 100 app
+// and task ids per job, one job per instance at a time), and the
+// registry-image and host-vulnerability scan schedules.
+func (p *Provider) Capabilities() provider.Capabilities {
+	return provider.Capabilities{
+		Exports: map[export.Kind]provider.Limits{
+			export.KindContainers: {
+				MaxLimit: maxExportSize,
+				Offset:   false,
+				Sort:     false,
+				Filters:  containerFilters.Names(),
+				Columns:  containerColumns.Keys(),
+			},
+			export.KindAssets: {
+				MaxIDs:      maxAssetIDs,
+				Concurrency: 1,
+			},
+		},
+		Schedules: scheduleKinds(),
+	}
+}
+
+// CreateExportJob validates req and starts one export job: HSS
+// ExportContainerList for export.Containers, ROMA Connect ExportAsset for
+// export.Assets. Other targets are Unsupported. A request that fails
+// validation is InvalidArgument and nothing is sent. A DryRun request is
+// validated locally only (neither vendor has a dry run) and returns a Job
+// without an ID.
+//
+// ROMA allows one running export job per instance: a create for an instance
+// waits (honouring ctx) until the previous job this Provider started there
+// has ended.
+func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
+	switch t := req.Target.(type) {
+	case export.Containers:
+		return p.createContainers(ctx, req, t)
+	case export.Assets:
+		return p.createAssets(ctx, req, t)
+	case nil:
+		return export.Job{}, invalid("Target: no target given; want export.Containers or export.Assets")
+	default:
+		return export.Job{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
+			Message: fmt.Sprintf("huawei does not serve %s exports; it serves %s and %s", t.Kind(), export.KindContainers, export.KindAssets)}
+	}
+}
+
+// PollJob reports the job's status: HSS ListQueryExportTask for containers,
+// ROMA CheckAssetJobStatus for assets. A job that ended in failure is a
+// Status with StateFailed, not an error.
+func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
+	if err := p.checkJob(job); err != nil {
+		return export.Status{}, err
+	}
+	switch job.Kind {
+	case export.KindContainers:
+		return p.pollContainers(ctx, job)
+	default:
+		return p.pollAssets(ctx, job)
+	}
+}
+
+// Download opens one result file of a finished job, streamed: HSS
+// ListDownloadExportedFile (f.ID is the file_id) or ROMA DownloadAssetArchive
+// (f.ID is the archive_id). ctx governs reading the body too. ROMA serves an
+// archive once: a second Download of an archive this Provider already fetched
+// is FailedPrecondition, and nothing is sent.
+func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
+	if err := p.checkJob(job); err != nil {
+		return nil, err
+	}
+	switch job.Kind {
+	case export.KindContainers:
+		return p.downloadContainers(ctx, job, f)
+	default:
+		return p.downloadAssets(ctx, job, f)
+	}
+}
+
+// checkJob checks that job was made by this adapter.
+func (p *Provider) checkJob(job export.Job) error {
+	if job.Provider != Name {
+		return invalid("Job.Provider: %q; want %q (a job of another provider)", job.Provider, Name)
+	}
+	switch {
+	case job.Kind == export.KindContainers && job.Service == ServiceHSS:
+	case job.Kind == export.KindAssets && job.Service == ServiceROMA:
+	default:
+		return invalid("Job: kind %q with service %q; want %s/%s or %s/%s", job.Kind, job.Service, export.KindContainers, ServiceHSS, export.KindAssets, ServiceROMA)
+	}
+	if err := checkID("Job.ID", job.ID, 128); err != nil {
+		return err
+	}
+	if pid := job.Scope["project_id"]; pid != "" {
+		if err := checkID(`Job.Scope["project_id"]`, pid, 64); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jobProject is the project a job lives in: its scope's, else the provider's.
+func (p *Provider) jobProject(job export.Job) string {
+	if pid := job.Scope["project_id"]; pid != "" {
+		return pid
+	}
+	return p.projectID
+}
+
+// As exposes what this library does not model. It supports **http.Client
+// (the client requests go through). For vendor fields with no neutral home
+// see ImageScanPolicy and VulScanPolicy. It reports whether target was set.
+func (p *Provider) As(target any) bool {
+	switch t := target.(type) {
+	case **http.Client:
+		*t = p.client
+		return true
+	}
+	return false
+}
+
+func invalid(format string, args ...any) *provider.Error {
+	return &provider.Error{Code: provider.InvalidArgument, Provider: Name, Message: fmt.Sprintf(format, args...)}
+}
+
+func scheduleKinds() []scan.Kind {
+	out := make([]scan.Kind, 0, len(schedules))
+	for k := range schedules {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] > out[j] }) // registry-images, host-vulnerabilities
+	return out
+}

@@ -1,0 +1,192 @@
+package huawei
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+// userAgent is sent (and signed) with every request.
+const userAgent = "cloudexport-go (huaweicloud-usdk-go/3.0)"
+
+const (
+	contentJSON     = "application/json"
+	contentJSONUTF8 = "application/json;charset=UTF-8"
+	maxErrorBody    = 64 << 10
+	maxJSONBody     = 16 << 20
+)
+
+// call is one vendor request.
+type call struct {
+	service     string     // ServiceHSS or ServiceROMA
+	action      string     // the SDK operation name, e.g. "ExportContainerList"
+	method      string     // GET, POST
+	project     string     // the project the path and X-Project-Id name
+	path        string     // with every path parameter filled in, unescaped (ids pass checkID)
+	query       url.Values // one value per key
+	body        []byte     // JSON body; nil for none
+	contentType string     // "" = application/json
+}
+
+// send signs and sends c with rate limiting and retries, and returns the 2xx
+// response (the caller closes its body) or a mapped error. A cancelled ctx
+// returns ctx.Err() itself.
+func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
+	var resp *http.Response
+	attempt := 0
+	err := p.retry.Do(ctx, func(ctx context.Context) error {
+		attempt++
+		if err := p.limiter.Wait(ctx, c.service+"."+c.action); err != nil {
+			return err
+		}
+		r, err := p.sendOnce(ctx, c, attempt)
+		if err != nil {
+			return err
+		}
+		resp = r
+		return nil
+	})
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			return nil, ctxErr
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+func (p *Provider) sendOnce(ctx context.Context, c call, attempt int) (*http.Response, error) {
+	req, err := p.signedRequest(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	resp, err := p.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		p.debug(ctx, "huawei request failed", c, attempt, slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, &provider.Error{Code: provider.Unavailable, Provider: Name, Service: c.service, Action: c.action,
+			Message: "the request did not complete", Err: err}
+	}
+	reqID := resp.Header.Get("X-Request-Id")
+	p.debug(ctx, "huawei request", c, attempt, slog.Int("status", resp.StatusCode), slog.String("request_id", reqID), slog.Duration("elapsed", time.Since(start)))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if rerr != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return nil, mapError(c.service, c.action, resp.StatusCode, resp.Header, body)
+}
+
+// signedRequest builds c as an SDK request, lets the SDK's credentials add
+// X-Project-Id, X-Security-Token, X-Sdk-Date and the SDK-HMAC-SHA256
+// Authorization header, and converts it to an *http.Request bound to ctx.
+func (p *Provider) signedRequest(ctx context.Context, c call) (*http.Request, error) {
+	base := p.endpoints[c.service]
+	ct := c.contentType
+	if ct == "" {
+		ct = contentJSON
+	}
+	b := request.NewHttpRequestBuilder().
+		WithEndpoint(base.Scheme+"://"+base.Host).
+		WithPath(base.Path+c.path).
+		WithMethod(c.method).
+		AddHeaderParam("Content-Type", ct).
+		AddHeaderParam("User-Agent", userAgent)
+	keys := make([]string, 0, len(c.query))
+	for k := range c.query {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		// The SDK's signer canonicalises query values held as reflect.Value.
+		b.AddQueryParam(k, reflect.ValueOf(c.query.Get(k)))
+	}
+	if c.body != nil {
+		// A string body is signed and sent byte for byte.
+		b.WithBody("", string(c.body))
+	}
+	cred := *p.cred
+	cred.ProjectId = c.project
+	sdkReq, err := cred.ProcessAuthRequest(nil, b.Build())
+	if err != nil {
+		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Service: c.service, Action: c.action, Message: "signing the request failed", Err: errors.New(redact(err.Error(), p.cred.SK))}
+	}
+	req, err := sdkReq.ConvertRequest()
+	if err != nil {
+		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Service: c.service, Action: c.action, Message: "building the request failed", Err: err}
+	}
+	return req.WithContext(ctx), nil
+}
+
+// callJSON sends c and decodes the JSON answer into out.
+func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
+	resp, err := p.send(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJSONBody))
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &provider.Error{Code: provider.Unavailable, Provider: Name, Service: c.service, Action: c.action,
+			HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Message: "reading the answer failed", Err: err}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &provider.Error{Code: provider.Internal, Provider: Name, Service: c.service, Action: c.action,
+			HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"),
+			Message: fmt.Sprintf("malformed answer (%d bytes): %v", len(body), err)}
+	}
+	return nil
+}
+
+// jsonBody encodes v as the SDK does: no HTML escaping, trailing newline.
+func jsonBody(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
+	}
+	return buf.Bytes(), nil
+}
+
+func (p *Provider) debug(ctx context.Context, msg string, c call, attempt int, attrs ...slog.Attr) {
+	if p.log == nil || !p.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	all := append([]slog.Attr{
+		slog.String("service", c.service), slog.String("action", c.action),
+		slog.String("method", c.method), slog.String("path", c.path), slog.Int("attempt", attempt),
+	}, attrs...)
+	p.log.LogAttrs(ctx, slog.LevelDebug, msg, all...)
+}
+
+// redact removes secret from s.
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "[redacted]")
+}
