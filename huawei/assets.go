@@ -267,7 +267,7 @@ func romaStatus(job export.Job, j romaJob) export.Status {
 		if j.ArchiveID != "" {
 			st.Files = []export.File{{ID: j.ArchiveID, Name: j.ArchiveID + ".zip"}}
 		} else {
-			st.Message = "ROMA reported success without an archive_id"
+			st.Message = "ROMA reported success without an archive_id: the archive was probably downloaded already (ROMA serves each archive once); export again to get it"
 		}
 	case "finished":
 		st.State, st.Progress = export.StateSucceeded, 1

@@ -9,12 +9,6 @@ import (
 	"github.com/cloudexport/cloudexport/provider"
 )
 
-// romaJobRunningCode is the vendor code ROMA Connect answers an export with
-// while another asset job of the instance is running. The code is not
-// documented (UNCONFIRMED); the message rule below catches the rejection
-// whatever its code.
-const romaJobRunningCode = "ROMA.00110013"
-
 // errorRule is one row of the error table. Empty fields match anything; the
 // first matching row wins, so vendor-specific rows come before status rows.
 type errorRule struct {
@@ -37,8 +31,9 @@ var errorRules = []errorRule{
 	{Contains: "too many requests", Code: provider.ResourceExhausted},
 	{Contains: "over ratelimit", Code: provider.ResourceExhausted},
 
-	// ROMA Connect allows one running asset job per instance.
-	{Service: ServiceROMA, VendorCode: romaJobRunningCode, Code: provider.FailedPrecondition},
+	// ROMA Connect allows one running asset job per instance. Its code for
+	// the rejection is not documented (UNCONFIRMED), so the row matches the
+	// text ("… already running …") whatever the code and status.
 	{Service: ServiceROMA, Action: actionExportAsset, Contains: "running", Code: provider.FailedPrecondition},
 	// An archive is served once: a rejected second download is a state problem.
 	{Service: ServiceROMA, Action: actionDownloadAssetArchive, Status: http.StatusBadRequest, Code: provider.FailedPrecondition},

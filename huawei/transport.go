@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
 	"github.com/cloudexport/cloudexport/provider"
@@ -110,6 +111,7 @@ func (p *Provider) signedRequest(ctx context.Context, c call) (*http.Request, er
 		WithEndpoint(base.Scheme+"://"+base.Host).
 		WithPath(base.Path+c.path).
 		WithMethod(c.method).
+		WithSigningAlgorithm(algorithm.HmacSHA256).
 		AddHeaderParam("Content-Type", ct).
 		AddHeaderParam("User-Agent", userAgent)
 	keys := make([]string, 0, len(c.query))
