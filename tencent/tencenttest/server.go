@@ -59,11 +59,10 @@ type Server struct {
 	closing context.Context // done once Close starts
 	stop    context.CancelFunc
 
+	mu sync.Mutex
 	// clock is the server's idea of now for signature timestamps; tests
 	// inside the package move it to provoke AuthFailure.SignatureExpire.
-	clock func() time.Time
-
-	mu         sync.Mutex
+	clock      func() time.Time
 	keys       map[string]credential // SecretId -> key and token
 	secretID   string
 	components []Component

@@ -61,7 +61,10 @@ func (s *Server) authenticate(r *http.Request, body []byte) (string, *apiError) 
 		return "", errorf("MissingParameter", "the request is missing a valid X-TC-Timestamp header")
 	}
 	t := time.Unix(ts, 0)
-	if d := s.clock().Sub(t); d > maxSkew || d < -maxSkew {
+	s.mu.Lock()
+	now := s.clock()
+	s.mu.Unlock()
+	if d := now.Sub(t); d > maxSkew || d < -maxSkew {
 		return "", errorf("AuthFailure.SignatureExpire", "the request timestamp differs from the server time by more than 5 minutes")
 	}
 	if t.UTC().Format("2006-01-02") != date {
