@@ -1,0 +1,138 @@
+package tencent
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+// TestErrorCodes is the vendor-code mapping table.
+func TestErrorCodes(t *testing.T) {
+	want := map[string]provider.Code{
+		"AuthFailure":                                            provider.PermissionDenied,
+		"AuthFailure.SignatureFailure":                           provider.PermissionDenied,
+		"AuthFailure.SecretIdNotFound":                           provider.PermissionDenied,
+		"AuthFailure.SignatureExpire":                            provider.PermissionDenied,
+		"AuthFailure.CamRoleNameAuthenticateFailed":              provider.PermissionDenied,
+		"UnauthorizedOperation":                                  provider.PermissionDenied,
+		"InternalError.ErrRoleNotExist":                          provider.PermissionDenied,
+		"InvalidParameter":                                       provider.InvalidArgument,
+		"InvalidParameter.MissingParameter":                      provider.InvalidArgument,
+		"InvalidParameter.InvalidFormat":                         provider.InvalidArgument,
+		"InvalidParameter.ImageIdsSnapshotIdsMustOne":            provider.InvalidArgument,
+		"InvalidParameterValue":                                  provider.InvalidArgument,
+		"InvalidParameterValue.LengthLimit":                      provider.InvalidArgument,
+		"InvalidParameterValue.InvalidFileNamePrefixList":        provider.InvalidArgument,
+		"InvalidParameterValue.LimitExceeded":                    provider.InvalidArgument,
+		"MissingParameter":                                       provider.InvalidArgument,
+		"UnknownParameter":                                       provider.InvalidArgument,
+		"InvalidImageId.Malformed":                               provider.InvalidArgument,
+		"ResourceNotFound":                                       provider.NotFound,
+		"InvalidParameterValue.DataNotFound":                     provider.NotFound,
+		"InvalidImageId.NotFound":                                provider.NotFound,
+		"InvalidParameterValue.BucketNotFound":                   provider.NotFound,
+		"InvalidParameterValue.InvalidBucketPermissionForExport": provider.PermissionDenied,
+		"RequestLimitExceeded":                                   provider.ResourceExhausted,
+		"RequestLimitExceeded.UinLimitExceeded":                  provider.ResourceExhausted,
+		"LimitExceeded":                                          provider.ResourceExhausted,
+		"LimitExceeded.ExportImageTaskLimitExceeded":             provider.ResourceExhausted,
+		"ResourceInUse":                                          provider.FailedPrecondition,
+		"OperationDenied":                                        provider.FailedPrecondition,
+		"FailedOperation":                                        provider.FailedPrecondition,
+		"FailedOperation.AuthorizedNotEnough":                    provider.FailedPrecondition,
+		"ResourceUnavailable":                                    provider.FailedPrecondition,
+		"ResourceInsufficient":                                   provider.FailedPrecondition,
+		"UnsupportedOperation":                                   provider.FailedPrecondition,
+		"UnsupportedOperation.WindowsImageExportUnsupported":     provider.FailedPrecondition,
+		"UnsupportedOperation.EncryptedImagesNotSupported":       provider.FailedPrecondition,
+		"InvalidParameterValue.InvalidImageState":                provider.FailedPrecondition,
+		"InternalError":                                          provider.Internal,
+		"InternalError.MainDBFail":                               provider.Internal,
+		"ActionOffline":                                          provider.Unsupported,
+		"InvalidAction":                                          provider.Unsupported,
+		"ClientError.NetworkError":                               provider.Unavailable,
+		"ClientError.CredentialError":                            provider.PermissionDenied,
+		"ClientError.ParseJsonError":                             provider.Internal,
+		"InvalidParameterValueX":                                 provider.Unknown, // no partial-word matches
+		"SomethingNew":                                           provider.Unknown,
+	}
+	got := map[string]provider.Code{}
+	for code := range want {
+		got[code] = codeFor(code)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("codes (-want +got):\n%s", d)
+	}
+}
+
+// TestErrorsOnTheWire checks what a caller sees for vendor errors and broken
+// answers, through the SDK.
+func TestErrorsOnTheWire(t *testing.T) {
+	type view struct {
+		Code       provider.Code
+		Provider   string
+		Service    string
+		Action     string
+		VendorCode string
+		Message    string
+		RequestID  string
+		HTTPStatus int
+	}
+	tests := []struct {
+		name string
+		a    answer
+		want view
+	}{
+		{"vendor error", answer{errorCode: "ResourceNotFound"},
+			view{provider.NotFound, "tencent", "tcss", actionDescribeExportJobResult, "ResourceNotFound", "fake ResourceNotFound", "req-err", 200}},
+		{"vendor error with 500", answer{status: 500, raw: `{"Response":{"Error":{"Code":"InternalError","Message":"boom"},"RequestId":"r5"}}`},
+			view{provider.Internal, "tencent", "tcss", actionDescribeExportJobResult, "InternalError", "boom", "r5", 500}},
+		{"plain-text 503", answer{status: 503, raw: "Service Unavailable"},
+			view{Code: provider.Unavailable, Provider: "tencent", Service: "tcss", Action: actionDescribeExportJobResult, VendorCode: "ClientError.ParseJsonError", HTTPStatus: 503}},
+		{"malformed 200", answer{raw: "{not json"},
+			view{Code: provider.Internal, Provider: "tencent", Service: "tcss", Action: actionDescribeExportJobResult, VendorCode: "ClientError.ParseJsonError", HTTPStatus: 200}},
+		{"JSON 502 without error", answer{status: 502, raw: `{"Response":{"RequestId":"x"}}`},
+			view{Code: provider.Unavailable, Provider: "tencent", Service: "tcss", Action: actionDescribeExportJobResult, VendorCode: "ClientError.HttpStatusCodeError", HTTPStatus: 502}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t)
+			f.on(actionDescribeExportJobResult, tt.a)
+			p := f.provider()
+			_, err := p.PollJob(context.Background(), export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "j"})
+			var e *provider.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v, want *provider.Error", err)
+			}
+			got := view{e.Code, e.Provider, e.Service, e.Action, e.VendorCode, e.Message, e.RequestID, e.HTTPStatus}
+			if tt.want.Message == "" {
+				got.Message = ""
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("error (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestNetworkFailureIsUnavailable(t *testing.T) {
+	f := newFake(t)
+	o := f.options()
+	o.Endpoints = map[string]string{"tcss": "http://127.0.0.1:1"}
+	p, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.PollJob(context.Background(), export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "j"})
+	if !errors.Is(err, provider.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if errors.Is(err, context.Canceled) {
+		t.Error("a network failure must not look like cancellation")
+	}
+}
