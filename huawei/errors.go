@@ -97,7 +97,7 @@ func parseVendorError(body []byte) vendorError {
 	}
 	var v vendorError
 	findError(m, &v, 0)
-	if v.Code == "" && v.Message == "" {
+	if v.Code == "" && v.Message == "" && len(m) > 0 {
 		v.Message = clip(strings.TrimSpace(string(body)))
 	}
 	return v
