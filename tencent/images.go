@@ -256,7 +256,7 @@ func imagesStatus(job export.Job, ids []string, states map[string]string) export
 			return st
 		case strings.HasSuffix(strings.ToUpper(s), "FAILED"):
 			st.State = export.StateFailed
-			st.Message = fmt.Sprintf("image %s is in state %s", id, s)
+			st.Message = fmt.Sprintf("image %s is in state %s (CVM reports no reason for a failed export)", id, s)
 			st.Progress = -1
 			return st
 		case strings.EqualFold(s, "NORMAL"):

@@ -1,0 +1,62 @@
+package tencent_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/provider/providertest"
+	"github.com/cloudexport/cloudexport/tencent"
+	"github.com/cloudexport/cloudexport/tencent/tencenttest"
+)
+
+// newEmulated returns a provider connected to a fresh emulator whose jobs
+// take 200ms.
+func newEmulated(t *testing.T) (*tencent.Provider, *tencenttest.Server) {
+	t.Helper()
+	s := tencenttest.NewServer()
+	t.Cleanup(s.Close)
+	s.SetJobDuration(200 * time.Millisecond)
+	o := s.Options()
+	o.Retry = provider.RetryPolicy{MaxAttempts: 5, Backoff: provider.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}}
+	p, err := tencent.New(o)
+	if err != nil {
+		t.Fatalf("tencent.New: %v", err)
+	}
+	return p, s
+}
+
+func TestConformance(t *testing.T) {
+	providertest.Run(t, providertest.Harness{
+		New: func(t *testing.T) (provider.Provider, providertest.Emulator) {
+			p, s := newEmulated(t)
+			return p, s
+		},
+		Requests: map[export.Kind]export.Request{
+			export.KindComponents: {
+				Target:  export.Components{ImageID: tencenttest.SeedImageID},
+				Filters: []export.Filter{export.Eq("vul_level", "high", "critical")},
+				Columns: export.Cols("name", "version", "vul_count"),
+				Sort:    &export.Sort{Field: "vul_count", Desc: true},
+			},
+			export.KindMachineImages: {
+				Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxDataImage}, Bucket: tencenttest.Bucket, Format: "qcow2"},
+			},
+		},
+		Invalid: map[string]export.Request{
+			"components: bad vul_level":     {Target: export.Components{ImageID: tencenttest.SeedImageID}, Filters: []export.Filter{export.Eq("vul_level", "severe")}},
+			"components: custom header":     {Target: export.Components{ImageID: tencenttest.SeedImageID}, Columns: []export.Column{{Key: "name", Header: "Component name"}}},
+			"components: no image id":       {Target: export.Components{}},
+			"images: malformed id":          {Target: export.MachineImages{ImageIDs: []string{"img-BAD"}, Bucket: tencenttest.Bucket}},
+			"images: no bucket":             {Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}}},
+			"images: bad format":            {Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}, Bucket: tencenttest.Bucket, Format: "iso"}},
+			"images: prefixes do not match": {Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}, Bucket: tencenttest.Bucket, FilePrefixes: []string{"a", "b"}}},
+		},
+		Secrets: func(em providertest.Emulator) []string {
+			id, key := em.(*tencenttest.Server).Credentials()
+			_ = id // the secret id is not a secret; the key is
+			return []string{key}
+		},
+	})
+}
