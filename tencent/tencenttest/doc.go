@@ -108,8 +108,9 @@
 //
 //   - Throttle: the error RequestLimitExceeded with HTTP 200 (downloads:
 //     503 SlowDown, COS-style XML).
-//   - ServerError: HTTP 502 with a plain-text body, as a gateway would
-//     send; the SDK reports ClientError.HttpStatusCodeError.
+//   - ServerError: HTTP 500 with the JSON error InternalError; the SDK
+//     reads the error code before it looks at the status, so callers see
+//     InternalError (downloads: HTTP 502 with a plain-text body).
 //   - Malformed: HTTP 200 with a truncated JSON body; the SDK reports
 //     ClientError.ParseJsonError (downloads: a truncated .xlsx).
 //   - Slow: the answer waits Fault.Delay longer.
