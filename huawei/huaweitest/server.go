@@ -224,26 +224,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the client went away
 	}
-	c, ok := route(r.Method, r.URL.Path)
-	if !ok {
-		if _, ok := s.Begin(r.Context(), ""); !ok {
-			return
-		}
-		svc := hss
+	c, known := route(r.Method, r.URL.Path)
+	if !known {
+		c = call{svc: hss}
 		if strings.HasPrefix(r.URL.Path, "/v2/") {
-			svc = roma
+			c.svc = roma
 		}
-		writeError(w, svc, reqID, errorf(http.StatusNotFound, codeNoAPI, "The API does not exist or has not been published in the environment"))
-		return
 	}
 	c.body, c.r, c.reqID = body, r, reqID
-	s.Record(c.op, r, body)
+	if known {
+		s.Record(c.op, r, body)
+	}
 	fault, ok := s.Begin(r.Context(), c.op)
 	if !ok {
 		return // ctx ended during the latency; nobody is listening
 	}
 	if fault != nil {
 		writeFault(w, c, fault)
+		return
+	}
+	if !known {
+		writeError(w, c.svc, reqID, errorf(http.StatusNotFound, codeNoAPI, "The API does not exist or has not been published in the environment"))
 		return
 	}
 	if len(body) > maxBody {
