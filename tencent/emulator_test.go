@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/emulator"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 	"github.com/cloudexport/cloudexport/tencent"
@@ -209,7 +210,6 @@ func TestFaults(t *testing.T) {
 	}{
 		{"throttled twice, then served", tencenttest.Fault{Kind: tencenttest.Throttle, Times: 2}, provider.Unknown},
 		{"throttled throughout", tencenttest.Fault{Kind: tencenttest.Throttle, Times: 10}, provider.ResourceExhausted},
-		{"gateway error", tencenttest.Fault{Kind: tencenttest.ServerError}, provider.Unavailable},
 		{"malformed answer", tencenttest.Fault{Kind: tencenttest.Malformed}, provider.Internal},
 	}
 	for _, tt := range tests {
@@ -221,6 +221,43 @@ func TestFaults(t *testing.T) {
 				t.Errorf("code %v (%v), want %v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestDownloadFaults checks the codes of failed downloads: the emulator
+// answers a throttled download 503 SlowDown and a server error 502.
+func TestDownloadFaults(t *testing.T) {
+	for _, kind := range []emulator.FaultKind{tencenttest.Throttle, tencenttest.ServerError} {
+		p, s := newEmulated(t)
+		ctx := context.Background()
+		job, err := p.CreateExportJob(ctx, export.Request{Target: export.Components{ImageID: tencenttest.SeedSmallImageID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := provider.Wait(ctx, p, job, fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Inject(tencenttest.Fault{Action: "Download", Kind: kind})
+		_, err = p.Download(ctx, job, st.Files[0])
+		if !errors.Is(err, provider.ErrUnavailable) {
+			t.Errorf("fault %v: err = %v, want ErrUnavailable", kind, err)
+		}
+	}
+}
+
+// TestServerErrorIsNotRetried checks that a server error is reported at once
+// as Internal (a JSON InternalError) or Unavailable (a gateway's plain 5xx).
+func TestServerErrorIsNotRetried(t *testing.T) {
+	p, s := newEmulated(t)
+	s.Inject(tencenttest.Fault{Kind: tencenttest.ServerError})
+	before := s.Requests()
+	_, err := p.GetScanSchedule(context.Background(), scan.Query{Kind: scan.RegistryImages})
+	if c := provider.CodeOf(err); c != provider.Internal && c != provider.Unavailable {
+		t.Errorf("code %v (%v), want Internal or Unavailable", c, err)
+	}
+	if n := s.Requests() - before; n != 1 {
+		t.Errorf("%d requests, want 1", n)
 	}
 }
 
