@@ -108,11 +108,12 @@
 //
 //   - Throttle: the error RequestLimitExceeded with HTTP 200 (downloads:
 //     503 SlowDown, COS-style XML).
-//   - ServerError: HTTP 500 with the JSON error InternalError; the SDK
-//     reads the error code before it looks at the status, so callers see
-//     InternalError (downloads: HTTP 502 with a plain-text body).
+//   - ServerError: HTTP 502 with a plain-text body, as a gateway in front
+//     of the API sends. The SDK parses the body before it looks at the
+//     status, so it reports ClientError.ParseJsonError; the status is seen
+//     only by a RoundTripper (downloads: the same 502).
 //   - Malformed: HTTP 200 with a truncated JSON body; the SDK reports
-//     ClientError.ParseJsonError (downloads: a truncated .xlsx).
+//     ClientError.ParseJsonError too (downloads: a truncated .xlsx).
 //   - Slow: the answer waits Fault.Delay longer.
 //
 // Faults are applied before authentication, as a gateway would. Waiting

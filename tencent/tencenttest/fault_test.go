@@ -16,27 +16,55 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// statusRecorder is a RoundTripper that remembers the last HTTP status.
+type statusRecorder struct {
+	next   http.RoundTripper
+	mu     sync.Mutex
+	status int
+}
+
+func (sr *statusRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := sr.next.RoundTrip(r)
+	if err == nil {
+		sr.mu.Lock()
+		sr.status = resp.StatusCode
+		sr.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (sr *statusRecorder) last() int {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	return sr.status
+}
+
 func TestFaults(t *testing.T) {
 	tests := []struct {
-		name  string
-		fault Fault
-		want  string // vendor or SDK code of the first call
+		name       string
+		fault      Fault
+		want       string // vendor or SDK code of the first call
+		wantStatus int
 	}{
-		{"throttle", Fault{Action: "DescribeImageRegistryTimingScanTask", Kind: Throttle}, "RequestLimitExceeded"},
-		{"server error", Fault{Action: "DescribeImageRegistryTimingScanTask", Kind: ServerError}, "InternalError"},
-		{"malformed", Fault{Action: "DescribeImageRegistryTimingScanTask", Kind: Malformed}, "ClientError.ParseJsonError"},
-		{"any action", Fault{Kind: Throttle}, "RequestLimitExceeded"},
-		{"slow", Fault{Kind: Slow, Delay: time.Millisecond}, ""},
+		{"throttle", Fault{Action: "DescribeImageRegistryTimingScanTask", Kind: Throttle}, "RequestLimitExceeded", 200},
+		{"server error", Fault{Action: "DescribeImageRegistryTimingScanTask", Kind: ServerError}, "ClientError.ParseJsonError", 502},
+		{"malformed", Fault{Action: "DescribeImageRegistryTimingScanTask", Kind: Malformed}, "ClientError.ParseJsonError", 200},
+		{"any action", Fault{Kind: Throttle}, "RequestLimitExceeded", 200},
+		{"slow", Fault{Kind: Slow, Delay: time.Millisecond}, "", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestServer(t)
-			c := newClient(t, s)
+			rec := &statusRecorder{next: s.srv.Client().Transport}
+			c := newClient(t, s, func(c *clientConfig) { c.transport = rec })
 			s.Inject(Fault{Action: "CreateComponentExportJob", Kind: Throttle}) // another action: untouched
 			s.Inject(tt.fault)
 			_, err := send(context.Background(), c, "tcss", "DescribeImageRegistryTimingScanTask", nil)
 			if got := codeOf(err); got != tt.want {
 				t.Errorf("first call: code = %q, want %q (err %v)", got, tt.want, err)
+			}
+			if got := rec.last(); got != tt.wantStatus {
+				t.Errorf("first call: HTTP status %d, want %d", got, tt.wantStatus)
 			}
 			if _, err := send(context.Background(), c, "tcss", "DescribeImageRegistryTimingScanTask", nil); err != nil {
 				t.Errorf("second call: %v, want success (the fault applies once)", err)

@@ -325,16 +325,9 @@ func writeFault(w http.ResponseWriter, reqID string, kind emulator.FaultKind) {
 			"RequestId": reqID,
 		}})
 	case ServerError:
-		b, _ := json.Marshal(map[string]any{"Response": map[string]any{
-			"Error": map[string]string{
-				"Code":    "InternalError",
-				"Message": "An internal error occurred. Please try again later.",
-			},
-			"RequestId": reqID,
-		}})
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write(b)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, "502 Bad Gateway\n")
 	case Malformed:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"Response":{"RequestId":"`+reqID+`","JobId":`)
