@@ -144,7 +144,9 @@ func TestOtherErrorsAreNotRetried(t *testing.T) {
 }
 
 func TestRateLimitPerAction(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, `{"task_id":"t","task_status":"running"}`) })
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+		answer(w, 200, `{"task_id":"t","task_status":"running"}`)
+	})
 	opts := f.options()
 	opts.RateLimit = 0.001 // one request, then one every 1000 s
 	p := mustNew(t, opts)
@@ -357,7 +359,9 @@ func TestCredentialsFromProfile(t *testing.T) {
 }
 
 func TestLogsHoldNoSecrets(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, `{"task_id":"t","task_status":"success","file_id":"f"}`) })
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+		answer(w, 200, `{"task_id":"t","task_status":"success","file_id":"f"}`)
+	})
 	var buf bytes.Buffer
 	opts := f.options()
 	opts.SecurityToken = "secret-token-value"
