@@ -124,7 +124,10 @@ func (l *lazyCredential) resolve() error {
 	return nil
 }
 
+// get returns the resolved credential, resolving it first if no call has yet
+// (a caller of the SDK clients reached through As), or nil.
 func (l *lazyCredential) get() common.CredentialIface {
+	_ = l.resolve()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.cred

@@ -23,7 +23,9 @@
 // environment variables, then the ~/.tencentcloud/credentials profile, then
 // the role of the CVM instance the program runs on. The chain is consulted
 // on the first call, not in New, and its answer is kept; a chain that finds
-// nothing fails that call with ErrPermissionDenied. Requests are signed with
+// nothing fails that call with ErrPermissionDenied. The SDK's CVM-role
+// lookup (an HTTP GET of the instance metadata service) does not take a
+// context, so ctx cannot cut it short. Requests are signed with
 // TC3-HMAC-SHA256 by the SDK. Credentials never appear in logs, errors or
 // jobs.
 //
@@ -36,8 +38,9 @@
 // path; no query). The international site is
 // "https://tcss.intl.tencentcloudapi.com". Options.HTTPClient's Transport
 // carries every request and its Timeout bounds each API call (rounded up to
-// whole seconds, as the SDK counts them); its other fields are not used for
-// API calls. Download uses Options.HTTPClient as given. The SDK's shared
+// whole seconds, as the SDK counts them; 60 seconds when it has none); its
+// other fields are not used for API calls, and the client itself is never
+// modified. Download uses Options.HTTPClient as given. The SDK's shared
 // common.DefaultHttpClient must be left nil: New refuses to run with it set,
 // because the SDK would modify that shared client.
 //
@@ -150,8 +153,10 @@
 // Unavailable, 429 ResourceExhausted, 403 PermissionDenied, 404 NotFound);
 // a 200 that is not JSON is Internal. Every *provider.Error keeps
 // Provider "tencent", Service, Action, VendorCode, Message, RequestID and
-// HTTPStatus. A cancelled or expired ctx is returned as ctx.Err(), so
-// errors.Is(err, context.Canceled) holds.
+// HTTPStatus. The SDK's own error is not kept in the chain (its text would
+// repeat these fields, and for broken answers it quotes the body); a network
+// failure keeps its cause. A cancelled or expired ctx is returned as
+// ctx.Err(), so errors.Is(err, context.Canceled) holds.
 //
 // # Rate limits and retries
 //

@@ -54,6 +54,18 @@ var errorCodes = map[string]provider.Code{
 	"ClientError.ParseJsonError":  provider.Internal,
 }
 
+// clientErrorMessages describe the SDK's own error codes without quoting
+// the bodies the SDK's messages include.
+var clientErrorMessages = map[string]string{
+	"ClientError.NetworkError":        "could not reach the service",
+	"ClientError.ParseJsonError":      "the answer is not the JSON the API sends",
+	"ClientError.HttpStatusCodeError": "the answer has an HTTP error status and no API error",
+	"ClientError.IOError":             "the answer could not be read",
+	"ClientError.CredentialError":     "no usable credentials",
+	"ClientError.InvalidParameter":    "the request could not be encoded",
+	"ClientError.BuildRequestError":   "the request could not be built",
+}
+
 // codeFor returns the provider code of a vendor code by longest match in
 // errorCodes, or Unknown.
 func codeFor(vendor string) provider.Code {
@@ -103,12 +115,11 @@ func mapError(service, action string, err error, status int, requestID string) *
 			if c := codeForStatus(status); c != provider.Unknown && se.Code != "ClientError.NetworkError" {
 				e.Code = c
 			}
-			if se.Code == "ClientError.NetworkError" {
-				e.Message = "could not reach the service"
-			}
-			// The SDK's messages quote whole bodies; keep them short.
-			if len(e.Message) > 300 {
-				e.Message = e.Message[:300] + "…"
+			// The SDK's messages quote whole bodies, which may hold a
+			// presigned link: say what happened instead.
+			e.Message = clientErrorMessages[se.Code]
+			if e.Message == "" {
+				e.Message = "the SDK failed to send the request or read the answer"
 			}
 		}
 		if e.Code == provider.Unknown {

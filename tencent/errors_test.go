@@ -3,6 +3,7 @@ package tencent
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -117,6 +118,21 @@ func TestErrorsOnTheWire(t *testing.T) {
 				t.Errorf("error (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestErrorsDoNotQuoteBodies checks that a broken answer holding a
+// presigned link does not put the link into the error.
+func TestErrorsDoNotQuoteBodies(t *testing.T) {
+	f := newFake(t)
+	f.on(actionDescribeExportJobResult, answer{raw: `{"Response":{"ExportStatus":"SUCCESS","DownloadURL":"https://x.example/a.xlsx?sign=presigned-secret"`})
+	p := f.provider()
+	_, err := p.PollJob(context.Background(), export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "j"})
+	if err == nil {
+		t.Fatal("no error for a truncated answer")
+	}
+	if strings.Contains(err.Error(), "presigned-secret") {
+		t.Errorf("error quotes the body: %v", err)
 	}
 }
 
