@@ -76,6 +76,13 @@ func (s *Server) SetComponents(rows []Component) {
 
 // SetTimingScanTask sets what DescribeImageRegistryTimingScanTask answers.
 func (s *Server) SetTimingScanTask(t TimingScanTask) {
+	// Copy the slices so the caller may reuse its own.
+	t.ScanType = slices.Clone(t.ScanType)
+	t.Images = slices.Clone(t.Images)
+	t.Id = slices.Clone(t.Id)
+	t.RegistryType = slices.Clone(t.RegistryType)
+	t.Namespace = slices.Clone(t.Namespace)
+	t.ExcludeImageAssetIds = slices.Clone(t.ExcludeImageAssetIds)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.timing = t
@@ -376,6 +383,7 @@ func (s *Server) describeExportJobResult(c *call) (any, *apiError) {
 	switch {
 	case !j.job.Done(c.now):
 		res.ExportStatus = "RUNNING"
+		progress = math.Min(progress, 99.99) // 100 only once done
 	case j.job.Failed(c.now):
 		res.ExportStatus = "FAILURE"
 		msg := j.job.FailReason
