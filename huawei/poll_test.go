@@ -1,0 +1,165 @@
+package huawei_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+var (
+	hssJob = export.Job{Provider: "huawei", Service: "hss", Kind: export.KindContainers, ID: "task-1", Region: "cn-north-4",
+		Scope: map[string]string{"project_id": testProject}}
+	romaJob = export.Job{Provider: "huawei", Service: "roma", Kind: export.KindAssets, ID: "job-1", Region: "cn-north-4",
+		Scope: map[string]string{"project_id": testProject, "instance_id": testInst}}
+)
+
+func TestPollTranslation(t *testing.T) {
+	cases := []struct {
+		name   string
+		job    export.Job
+		answer string
+		path   string
+		want   export.Status
+	}{
+		{"hss running", hssJob, `{"task_id":"task-1","task_status":"running"}`, "/v5/" + testProject + "/export-task/task-1",
+			export.Status{State: export.StateRunning, Progress: -1}},
+		{"hss success", hssJob, `{"task_status":"success","file_id":"f-1","file_name":"hss-container.xlsx"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "hss-container.xlsx"}}}},
+		{"hss SUCCESS without a file name", hssJob, `{"task_status":"SUCCESS","file_id":"f-1"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "f-1"}}}},
+		{"hss success without a file", hssJob, `{"task_status":"success"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Message: "HSS reported success without a file_id"}},
+		{"hss failure", hssJob, `{"task_status":"failure","task_name":"export-1"}`, "",
+			export.Status{State: export.StateFailed, Progress: -1, Message: `HSS export task "export-1" failed (task_status failure; HSS gives no reason)`}},
+		{"hss unknown status", hssJob, `{"task_status":"queued"}`, "",
+			export.Status{State: export.StateRunning, Progress: -1, Message: `unknown HSS task_status "queued"`}},
+		{"roma RUNNING", romaJob, `{"id":"job-1","status":"RUNNING","progress_percent":0.35}`,
+			"/v2/" + testProject + "/instances/" + testInst + "/assets/jobs/job-1",
+			export.Status{State: export.StateRunning, Progress: 0.35}},
+		{"roma Running without progress", romaJob, `{"status":"Running"}`, "", export.Status{State: export.StateRunning, Progress: -1}},
+		{"roma progress as a percentage", romaJob, `{"status":"RUNNING","progress_percent":35}`, "", export.Status{State: export.StateRunning, Progress: 0.35}},
+		{"roma SUCCEEDED", romaJob, `{"status":"SUCCEEDED","archive_id":"ar-1","progress_percent":1}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "ar-1", Name: "ar-1.zip"}}}},
+		{"roma Success", romaJob, `{"status":"Success","archive_id":"ar-1"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "ar-1", Name: "ar-1.zip"}}}},
+		{"roma Finished: already downloaded", romaJob, `{"status":"Finished"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1,
+				Message: "the archive of this job was already downloaded (ROMA status Finished); ROMA serves each archive once, so export again to get it"}},
+		{"roma FAILED with reasons", romaJob, `{"status":"FAILED","reasons":[
+			{"resource_type":"application","resource_name":"myApp","error_code":"ROMA.00000101","error_msg":"some error"},
+			{"resource_type":"task","resource_name":"t1","error_msg":"gone"}]}`, "",
+			export.Status{State: export.StateFailed, Progress: -1, Message: "application myApp: ROMA.00000101: some error; task t1: gone"}},
+		{"roma Failed with the docs' reason field", romaJob, `{"status":"Failed","reason":[{"error_code":"ROMA.1","error_msg":"x"}]}`, "",
+			export.Status{State: export.StateFailed, Progress: -1, Message: "ROMA.1: x"}},
+		{"roma FAILED without reasons", romaJob, `{"status":"FAILED"}`, "",
+			export.Status{State: export.StateFailed, Progress: -1, Message: "ROMA reported the job FAILED without reasons"}},
+		{"roma unknown status", romaJob, `{"status":"PENDING","progress_percent":0}`, "",
+			export.Status{State: export.StateRunning, Progress: 0, Message: `unknown ROMA job status "PENDING"`}},
+	}
+	for _, c := range cases {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, c.answer) })
+			st, err := f.provider(t).PollJob(context.Background(), c.job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := c.want
+			want.Job = c.job
+			if d := cmp.Diff(want, st); d != "" {
+				t.Errorf("status (-want +got):\n%s", d)
+			}
+			got := f.lastWire(t)
+			if got.Method != http.MethodGet || (c.path != "" && got.Path != c.path) {
+				t.Errorf("request %s %s", got.Method, got.Path)
+			}
+		})
+	}
+}
+
+func TestPollBadJobs(t *testing.T) {
+	cases := map[string]export.Job{
+		"another provider": {Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "x"},
+		"kind and service disagree": {Provider: "huawei", Service: "hss", Kind: export.KindAssets, ID: "x",
+			Scope: map[string]string{"instance_id": "i"}},
+		"no id":                    {Provider: "huawei", Service: "hss", Kind: export.KindContainers},
+		"id with a slash":          {Provider: "huawei", Service: "hss", Kind: export.KindContainers, ID: "a/../b"},
+		"assets without instance":  {Provider: "huawei", Service: "roma", Kind: export.KindAssets, ID: "x"},
+		"project id with a slash":  {Provider: "huawei", Service: "hss", Kind: export.KindContainers, ID: "x", Scope: map[string]string{"project_id": "a/b"}},
+		"instance id with a query": {Provider: "huawei", Service: "roma", Kind: export.KindAssets, ID: "x", Scope: map[string]string{"instance_id": "i?x=1"}},
+	}
+	for name, job := range cases {
+		job := job
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t, nil)
+			p := f.provider(t)
+			if _, err := p.PollJob(context.Background(), job); !errors.Is(err, provider.ErrInvalidArgument) {
+				t.Errorf("PollJob: %v, want ErrInvalidArgument", err)
+			}
+			if _, err := p.Download(context.Background(), job, export.File{ID: "f"}); !errors.Is(err, provider.ErrInvalidArgument) {
+				t.Errorf("Download: %v, want ErrInvalidArgument", err)
+			}
+			if f.count() != 0 {
+				t.Error("a request was sent")
+			}
+		})
+	}
+	f := newFake(t, nil)
+	for _, job := range []export.Job{hssJob, romaJob} {
+		if _, err := f.provider(t).Download(context.Background(), job, export.File{Name: "no id"}); !errors.Is(err, provider.ErrInvalidArgument) ||
+			!strings.Contains(err.Error(), "File.ID") {
+			t.Errorf("%s download without File.ID: %v", job.Service, err)
+		}
+	}
+}
+
+func TestPollUsesTheJobsProject(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, `{"task_status":"running"}`) })
+	job := hssJob
+	job.Scope = map[string]string{"project_id": "otherproject"}
+	if _, err := f.provider(t).PollJob(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r, body := f.last(t)
+	if r.URL.Path != "/v5/otherproject/export-task/task-1" || r.Header.Get("X-Project-Id") != "otherproject" {
+		t.Errorf("path %s, X-Project-Id %s", r.URL.Path, r.Header.Get("X-Project-Id"))
+	}
+	verify(t, r, body, testAK, testSK)
+}
+
+func TestDownloadStreams(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write([]byte("PK\x03\x04 file bytes"))
+	})
+	p := f.provider(t)
+	for _, c := range []struct {
+		job  export.Job
+		path string
+	}{
+		{hssJob, "/v5/" + testProject + "/download/f-1"},
+		{romaJob, "/v2/" + testProject + "/instances/" + testInst + "/assets/archives/f-1"},
+	} {
+		rc, err := p.Download(context.Background(), c.job, export.File{ID: "f-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		_, err = io.Copy(&b, rc)
+		rc.Close()
+		if err != nil || b.String() != "PK\x03\x04 file bytes" {
+			t.Errorf("%s: %q, %v", c.job.Service, b.String(), err)
+		}
+		if got := f.lastWire(t); got.Method != http.MethodGet || got.Path != c.path {
+			t.Errorf("%s %s, want GET %s", got.Method, got.Path, c.path)
+		}
+	}
+}
