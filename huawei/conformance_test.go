@@ -1,0 +1,56 @@
+package huawei_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/huawei"
+	"github.com/cloudexport/cloudexport/huawei/huaweitest"
+	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/provider/providertest"
+)
+
+func TestConformance(t *testing.T) {
+	providertest.Run(t, providertest.Harness{
+		New: func(t *testing.T) (provider.Provider, providertest.Emulator) {
+			srv := huaweitest.NewServer()
+			t.Cleanup(srv.Close)
+			srv.SetJobDuration(30 * time.Millisecond)
+			opts := srv.Options()
+			opts.Retry = provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}}
+			p, err := huawei.New(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p, srv
+		},
+		Requests: map[export.Kind]export.Request{
+			export.KindContainers: {
+				Target:  export.Containers{},
+				Filters: []export.Filter{export.Eq("status", "running")},
+				Columns: export.Cols("container_id", "container_name", "status"),
+			},
+			export.KindAssets: {
+				Target: export.Assets{AppIDs: []string{"app-order-0001"}, TaskIDs: []string{"task-fdi-0001"}},
+			},
+		},
+		Invalid: map[string]export.Request{
+			"containers Like":          {Target: export.Containers{}, Filters: []export.Filter{export.Like("container_name", "ngi")}},
+			"containers offset":        {Target: export.Containers{}, Offset: 1},
+			"containers sort":          {Target: export.Containers{}, Sort: &export.Sort{Field: "status"}},
+			"containers limit":         {Target: export.Containers{}, Limit: 100001},
+			"containers cpu_limit":     {Target: export.Containers{}, Filters: []export.Filter{export.Eq("cpu_limit", "1 core")}},
+			"assets no ids":            {Target: export.Assets{}},
+			"assets duplicate id":      {Target: export.Assets{AppIDs: []string{"a", "a"}}},
+			"assets id of 33 chars":    {Target: export.Assets{TaskIDs: []string{"123456789012345678901234567890123"}}},
+			"assets filters":           {Target: export.Assets{AppIDs: []string{"a"}}, Filters: []export.Filter{export.Eq("status", "running")}},
+			"assets instance with a /": {Target: export.Assets{InstanceID: "a/b", AppIDs: []string{"a"}}},
+		},
+		SilentFailures: []export.Kind{export.KindContainers},
+		Secrets: func(e providertest.Emulator) []string {
+			o := e.(*huaweitest.Server).Options()
+			return []string{o.SK}
+		},
+	})
+}
