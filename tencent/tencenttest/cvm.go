@@ -106,6 +106,16 @@ func (s *Server) addImage(img Image) {
 	s.images = append(s.images, &image{Image: img})
 }
 
+// SetDryRunOperation chooses how a passing ExportImages DryRun answers:
+// false (the default) a success with only a RequestId, true the common error
+// DryRunOperation. Which one the real service sends is UNCONFIRMED, so
+// adapters should accept both.
+func (s *Server) SetDryRunOperation(asError bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dryRunError = asError
+}
+
 // ImageState returns the ImageState DescribeImages reports for id now, and
 // whether the image exists.
 func (s *Server) ImageState(id string) (string, bool) {
@@ -220,6 +230,9 @@ func (s *Server) exportImages(c *call) (any, *apiError) {
 		imgs = append(imgs, img)
 	}
 	if dryRun {
+		if s.dryRunError {
+			return nil, errorf("DryRunOperation", "DryRun operation: the request would have succeeded, but the DryRun parameter was used")
+		}
 		return struct{}{}, nil
 	}
 	ext := strings.ToLower(format)

@@ -76,6 +76,19 @@ func TestExportImagesDryRun(t *testing.T) {
 	if got := codeOf(err); got != "UnsupportedOperation.WindowsImageExportUnsupported" {
 		t.Errorf("dry run of a Windows image: code = %q, want UnsupportedOperation.WindowsImageExportUnsupported", got)
 	}
+
+	s.SetDryRunOperation(true)
+	_, err = send(context.Background(), c, "cvm", "ExportImages", map[string]any{"BucketName": Bucket, "ImageIds": []string{SeedLinuxImage}, "DryRun": true})
+	if got := codeOf(err); got != "DryRunOperation" {
+		t.Errorf("passing dry run after SetDryRunOperation(true): code = %q, want DryRunOperation", got)
+	}
+	_, err = send(context.Background(), c, "cvm", "ExportImages", map[string]any{"BucketName": MissingBucket, "ImageIds": []string{SeedLinuxImage}, "DryRun": true})
+	if got := codeOf(err); got != "InvalidParameterValue.BucketNotFound" {
+		t.Errorf("failing dry run after SetDryRunOperation(true): code = %q, want InvalidParameterValue.BucketNotFound", got)
+	}
+	if st, _ := s.ImageState(SeedLinuxImage); st != ImageStateNormal {
+		t.Errorf("after dry runs ImageState = %s, want NORMAL", st)
+	}
 }
 
 func TestExportImagesCosPaths(t *testing.T) {

@@ -71,7 +71,8 @@
 //     answers TaskId (a counter) and CosPaths
 //     "/[<prefix>_]<imageId>_system_<snapshotId>.<format in lower case>",
 //     plus "_data_" paths for data disks unless OnlyExportRootDisk. DryRun
-//     runs every check and answers success with only a RequestId.
+//     runs every check and answers success with only a RequestId, or the
+//     common error DryRunOperation after SetDryRunOperation(true).
 //   - DescribeImages {ImageIds | Filters, Offset, Limit}: ImageIds and Filters
 //     together give InvalidParameter.InvalidParameterCoexistImageIdsFilters;
 //     filters image-id, image-type, image-name and platform are supported
@@ -145,7 +146,7 @@
 //     (EXPORTFAILED) are UNCONFIRMED; the real API has no call that reports
 //     an export task by TaskId. A passing DryRun answering success with no
 //     TaskId is UNCONFIRMED (the real service might answer the common error
-//     DryRunOperation).
+//     DryRunOperation, which SetDryRunOperation switches to).
 //   - Limits the real service has but whose values are UNCONFIRMED are not
 //     enforced: images per ExportImages call, concurrent export tasks
 //     (LimitExceeded.ExportImageTaskLimitExceeded), image sizes.

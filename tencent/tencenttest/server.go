@@ -62,15 +62,16 @@ type Server struct {
 	mu sync.Mutex
 	// clock is the server's idea of now for signature timestamps; tests
 	// inside the package move it to provoke AuthFailure.SignatureExpire.
-	clock      func() time.Time
-	keys       map[string]credential // SecretId -> key and token
-	secretID   string
-	components []Component
-	timing     TimingScanTask
-	jobs       map[string]*exportJob // TCSS export jobs by JobId
-	images     []*image              // CVM custom images in insertion order
-	tasks      []*exportTask         // CVM export tasks in creation order
-	nextTaskID uint64
+	clock       func() time.Time
+	keys        map[string]credential // SecretId -> key and token
+	secretID    string
+	components  []Component
+	timing      TimingScanTask
+	jobs        map[string]*exportJob // TCSS export jobs by JobId
+	images      []*image              // CVM custom images in insertion order
+	tasks       []*exportTask         // CVM export tasks in creation order
+	nextTaskID  uint64
+	dryRunError bool // a passing ExportImages DryRun answers DryRunOperation
 }
 
 // credential is one key pair the emulator accepts.
