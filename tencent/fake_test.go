@@ -17,7 +17,7 @@ import (
 // every request. It checks nothing but the action; signature checks are the
 // emulator's job (tencenttest).
 type fake struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -41,7 +41,7 @@ type answer struct {
 	handler   func(w http.ResponseWriter, r *http.Request)
 }
 
-func newFake(t *testing.T) *fake {
+func newFake(t testing.TB) *fake {
 	f := &fake{t: t, answers: map[string][]answer{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
