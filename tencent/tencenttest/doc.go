@@ -147,6 +147,8 @@
 //     an export task by TaskId. A passing DryRun answering success with no
 //     TaskId is UNCONFIRMED (the real service might answer the common error
 //     DryRunOperation, which SetDryRunOperation switches to).
+//   - A failed CVM export carries no reason anywhere, as in the real API:
+//     the reason given to FailJobs shows only in TCSS FailureMsg.
 //   - Limits the real service has but whose values are UNCONFIRMED are not
 //     enforced: images per ExportImages call, concurrent export tasks
 //     (LimitExceeded.ExportImageTaskLimitExceeded), image sizes.
