@@ -334,3 +334,32 @@ func TestWrongKeyIsPermissionDenied(t *testing.T) {
 		t.Error("the error holds the secret key")
 	}
 }
+
+// TestExportSplitsOverTheCap checks that provider.Export splits a components
+// request above TCSS's 10000-row cap into pages the emulator accepts.
+func TestExportSplitsOverTheCap(t *testing.T) {
+	p, s := newEmulated(t)
+	sts, err := provider.Export(context.Background(), p, export.Request{
+		Target: export.Components{ImageID: tencenttest.SeedImageID},
+		Offset: 5,
+		Limit:  25000,
+	}, &provider.ExportOptions{Wait: *fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sts) != 3 {
+		t.Fatalf("%d jobs, want 3", len(sts))
+	}
+	for i, st := range sts {
+		if st.State != export.StateSucceeded {
+			t.Errorf("job %d: %+v", i, st)
+		}
+	}
+	rec, ok := s.LastRequest("CreateComponentExportJob")
+	if !ok {
+		t.Fatal("no CreateComponentExportJob recorded")
+	}
+	if !strings.Contains(string(rec.Body), `"Limit":`) || !strings.Contains(string(rec.Body), `"Offset":`) {
+		t.Errorf("paging not sent: %s", rec.Body)
+	}
+}
