@@ -169,6 +169,9 @@
 //
 // These vendor behaviours could not be checked against a primary source:
 // the unit of create_time filter bounds (taken as epoch milliseconds);
+// whether ListQueryExportTask and ListDownloadExportedFile need the optional
+// "region" header one partner-cloud copy of the docs marks mandatory (it is
+// not sent);
 // whether HSS accepts an empty export_headers (never sent); which task-query
 // API HSS expects for container tasks (ListQueryExportTask is used); the
 // name-filter matching of HSS; the ROMA code for "a job is already running"

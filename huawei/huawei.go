@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -107,7 +106,10 @@ func New(opts Options) (*Provider, error) {
 	client := opts.HTTPClient
 	if client == nil {
 		// No overall timeout: downloads may be large. Deadlines come from ctx.
-		client = &http.Client{Transport: http.DefaultTransport}
+		// Redirects are not followed, as in the SDK.
+		client = &http.Client{Transport: http.DefaultTransport, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	retry := opts.Retry
 	if retry.MaxAttempts == 0 && retry.Backoff == (provider.Backoff{}) && retry.Retryable == nil {
@@ -398,10 +400,9 @@ func invalid(format string, args ...any) *provider.Error {
 }
 
 func scheduleKinds() []scan.Kind {
-	out := make([]scan.Kind, 0, len(schedules))
-	for k := range schedules {
-		out = append(out, k)
+	out := make([]scan.Kind, len(schedules))
+	for i, s := range schedules {
+		out[i] = s.kind
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] > out[j] }) // registry-images, host-vulnerabilities
 	return out
 }

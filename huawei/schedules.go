@@ -19,10 +19,13 @@ const (
 	actionShowVulScanPolicy   = "ShowVulScanPolicy"
 )
 
-// schedules maps each schedule kind the adapter serves to its reader.
-var schedules = map[scan.Kind]func(*Provider, context.Context) (scan.Schedule, error){
-	scan.RegistryImages:      (*Provider).registrySchedule,
-	scan.HostVulnerabilities: (*Provider).hostVulSchedule,
+// schedules lists the schedule kinds the adapter serves, with their readers.
+var schedules = []struct {
+	kind scan.Kind
+	read func(*Provider, context.Context) (scan.Schedule, error)
+}{
+	{scan.RegistryImages, (*Provider).registrySchedule},
+	{scan.HostVulnerabilities, (*Provider).hostVulSchedule},
 }
 
 // GetScanSchedule reads one scan schedule: scan.RegistryImages from HSS
@@ -32,15 +35,16 @@ var schedules = map[scan.Kind]func(*Provider, context.Context) (scan.Schedule, e
 // Unsupported. Fields with no neutral home are read by ImageScanPolicy and
 // VulScanPolicy.
 func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
-	read, ok := schedules[q.Kind]
-	if !ok {
-		if q.Kind == "" {
-			return scan.Schedule{}, invalid("Query.Kind: empty; want %s or %s", scan.RegistryImages, scan.HostVulnerabilities)
+	for _, s := range schedules {
+		if s.kind == q.Kind {
+			return s.read(p, ctx)
 		}
-		return scan.Schedule{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
-			Message: fmt.Sprintf("huawei has no %q schedule; it serves %s and %s", q.Kind, scan.RegistryImages, scan.HostVulnerabilities)}
 	}
-	return read(p, ctx)
+	if q.Kind == "" {
+		return scan.Schedule{}, invalid("Query.Kind: empty; want %s or %s", scan.RegistryImages, scan.HostVulnerabilities)
+	}
+	return scan.Schedule{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
+		Message: fmt.Sprintf("huawei has no %q schedule; it serves %s and %s", q.Kind, scan.RegistryImages, scan.HostVulnerabilities)}
 }
 
 // ImageScanPolicy is HSS's periodic registry-image scan policy
