@@ -310,9 +310,11 @@ func (p *Provider) Capabilities() provider.Capabilities {
 func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
 	switch t := req.Target.(type) {
 	case export.Containers:
-		return p.createContainers(ctx, req, t)
+		job, err := p.createContainers(ctx, req, t)
+		return job, tag(err, ServiceHSS)
 	case export.Assets:
-		return p.createAssets(ctx, req, t)
+		job, err := p.createAssets(ctx, req, t)
+		return job, tag(err, ServiceROMA)
 	case nil:
 		return export.Job{}, invalid("Target: no target given; want export.Containers or export.Assets")
 	default:
@@ -393,6 +395,22 @@ func (p *Provider) As(target any) bool {
 		return true
 	}
 	return false
+}
+
+// tag names this provider and service on a validation error that has no
+// provider yet (the vocab tables' errors).
+func tag(err error, service string) error {
+	pe, ok := err.(*provider.Error)
+	if !ok || error(pe) == provider.ErrInvalidArgument {
+		return err // never touch a sentinel
+	}
+	if pe.Provider == "" && pe.Code == provider.InvalidArgument {
+		pe.Provider = Name
+	}
+	if pe.Provider == Name && pe.Service == "" {
+		pe.Service = service
+	}
+	return err
 }
 
 func invalid(format string, args ...any) *provider.Error {
