@@ -42,7 +42,7 @@ type fake struct {
 }
 
 // newFake starts a fake answering with handler (nil = 200 {}).
-func newFake(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, body []byte)) *fake {
+func newFake(t testing.TB, handler func(w http.ResponseWriter, r *http.Request, body []byte)) *fake {
 	t.Helper()
 	f := &fake{handler: handler}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -355,7 +355,7 @@ func TestCapabilities(t *testing.T) {
 	}
 }
 
-func mustNew(t *testing.T, opts huawei.Options) *huawei.Provider {
+func mustNew(t testing.TB, opts huawei.Options) *huawei.Provider {
 	t.Helper()
 	p, err := huawei.New(opts)
 	if err != nil {
