@@ -186,4 +186,3 @@ type File struct {
 	ID   string // a vendor file or archive id (HSS file_id, ROMA archive_id)
 	Path string // an object path in the user's bucket (CVM CosPaths)
 }
-

@@ -10,7 +10,7 @@ import (
 
 // WaitOptions tunes Wait. The zero value is ready to use.
 type WaitOptions struct {
-	MinDelay, MaxDelay time.Duration        // defaults 1s and 30s, growing between polls
+	MinDelay, MaxDelay time.Duration       // defaults 1s and 30s, growing between polls
 	OnProgress         func(export.Status) // called with every status polled, the last included
 }
 
