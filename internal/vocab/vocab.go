@@ -144,7 +144,7 @@ func (s *Filter) translate(f export.Filter) (Translated, error) {
 			return t, fmt.Errorf("a range field takes only From and To; build it with export.Between")
 		}
 		if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
-			return t, fmt.Errorf("To (%s) is before From (%s)", f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))
+			return t, fmt.Errorf("the range ends (To %s) before it starts (From %s)", f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))
 		}
 		if f.From.IsZero() && f.To.IsZero() {
 			return t, fmt.Errorf("a range needs From, To or both")
@@ -153,7 +153,7 @@ func (s *Filter) translate(f export.Filter) (Translated, error) {
 		return t, nil
 	}
 	if f.IsRange() {
-		return t, fmt.Errorf("From and To are only for range fields")
+		return t, fmt.Errorf("only range fields take From and To; use export.Eq or export.Like")
 	}
 	if f.Match == export.MatchFuzzy && !s.Fuzzy {
 		return t, fmt.Errorf("fuzzy matching (Like) is not supported; use export.Eq")

@@ -71,8 +71,8 @@ func TestFiltersReject(t *testing.T) {
 		{export.Eq("flag", "true", "false"), "takes one value"},
 		{export.Eq("cpu", "1 core"), "such as 100m"},
 		{export.Eq("when", "x"), "range field"},
-		{export.Between("when", now, now.Add(-time.Hour)), "before From"},
-		{export.Between("name", now, now), "only for range fields"},
+		{export.Between("when", now, now.Add(-time.Hour)), "before it starts"},
+		{export.Between("name", now, now), "only range fields take From and To"},
 		{export.Eq("level"), "no value"},
 	} {
 		_, err := table.Translate("k", []export.Filter{tc.f})
