@@ -241,9 +241,9 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	if !strings.Contains(out, "DescribeExportJobResult") {
 		t.Errorf("nothing logged: %q", out)
 	}
-	for _, secret := range []string{"fake-secret-key", "session-token-secret", "presigned-secret", "Signature="} {
+	for i, secret := range []string{"fake-secret-key", "session-token-secret", "presigned-secret", "Signature="} {
 		if strings.Contains(out, secret) {
-			t.Errorf("log holds %q:\n%s", secret, out)
+			t.Errorf("the log holds secret #%d of the list (%d bytes of log withheld)", i, len(out))
 		}
 	}
 }

@@ -264,7 +264,7 @@ func TestOptions(t *testing.T) {
 	o := s.Options()
 	id, key := s.Credentials()
 	if o.Region != Region || o.SecretID != id || o.SecretKey != key || o.Token != "" {
-		t.Errorf("Options region/credentials = %q %q %q %q, want %q and the server's key pair", o.Region, o.SecretID, o.SecretKey, o.Token, Region)
+		t.Errorf("Options region %q (want %q), secret id matches %v, secret key matches %v, token set %v; want the server's key pair and no token", o.Region, Region, o.SecretID == id, o.SecretKey == key, o.Token != "")
 	}
 	if o.Endpoints["tcss"] != s.URL() || o.Endpoints["cvm"] != s.URL() {
 		t.Errorf("Options.Endpoints = %v, want tcss and cvm at %s", o.Endpoints, s.URL())
