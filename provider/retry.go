@@ -73,7 +73,9 @@ func Throttled(err error) bool { return CodeOf(err) == ResourceExhausted }
 
 // Do calls fn until it succeeds, returns an error that is not retryable, the
 // attempts are used up, or ctx is done. The delays between tries honour ctx.
-// It returns fn's last error, or ctx's error if ctx ended the wait.
+// It returns fn's last error; once ctx is done, any failure is reported as
+// ctx.Err() itself, so callers see context.Canceled or DeadlineExceeded
+// rather than whatever the interrupted call made of it.
 func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error) error {
 	attempts := p.MaxAttempts
 	if attempts <= 0 {
@@ -98,7 +100,10 @@ func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error)
 			}
 		}
 		err = fn(ctx)
-		if err == nil || !retryable(err) || ctx.Err() != nil {
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err == nil || !retryable(err) {
 			return err
 		}
 	}

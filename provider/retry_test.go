@@ -50,15 +50,22 @@ func TestRetryDo(t *testing.T) {
 	}
 }
 
-func TestRetryDoStopsOnCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	p := provider.RetryPolicy{Backoff: provider.Backoff{Min: time.Hour, Max: time.Hour}}
-	err := p.Do(ctx, func(context.Context) error {
-		cancel()
-		return &provider.Error{Code: provider.ResourceExhausted}
-	})
-	if !errors.Is(err, context.Canceled) && !errors.Is(err, provider.ErrResourceExhausted) {
-		t.Fatalf("err = %v", err)
+func TestRetryDoReportsTheContextsError(t *testing.T) {
+	for name, fnErr := range map[string]error{
+		"retryable":     &provider.Error{Code: provider.ResourceExhausted},
+		"not retryable": &provider.Error{Code: provider.Unavailable, Message: "connection reset"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		p := provider.RetryPolicy{Backoff: provider.Backoff{Min: time.Hour, Max: time.Hour}}
+		calls := 0
+		err := p.Do(ctx, func(context.Context) error {
+			calls++
+			cancel()
+			return fnErr
+		})
+		if err != context.Canceled || calls != 1 {
+			t.Errorf("%s: Do = %v after %d calls; want context.Canceled itself after 1", name, err, calls)
+		}
 	}
 }
 
