@@ -10,7 +10,10 @@
 // adapter's package doc lists them.
 package scan
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Kind names what a schedule scans.
 type Kind string
@@ -57,6 +60,22 @@ type Period struct {
 
 // IsZero reports whether the period is unset.
 func (p Period) IsZero() bool { return p.Every == 0 && p.Unit == "" }
+
+// String says the period in words: "every day", "every 7 days", "" when unset.
+// A period kept verbatim from the vendor (Every 0, Unit the vendor's word) is
+// printed as the vendor gave it.
+func (p Period) String() string {
+	switch {
+	case p.IsZero():
+		return ""
+	case p.Every == 0:
+		return string(p.Unit)
+	case p.Every == 1:
+		return "every " + string(p.Unit)
+	default:
+		return "every " + strconv.Itoa(p.Every) + " " + string(p.Unit) + "s"
+	}
+}
 
 // Unit is the unit of a Period.
 type Unit string

@@ -390,7 +390,7 @@ func printSchedule(w io.Writer, s scan.Schedule) {
 	row("provider", s.Provider)
 	row("kind", s.Kind)
 	row("enabled", s.Enabled)
-	row("period", every(s.Period))
+	row("period", firstNonEmpty(s.Period.String(), "-"))
 	row("at", firstNonEmpty(s.At, "-"))
 	row("until", firstNonEmpty(s.Until, "-"))
 	row("types", s.Types)
@@ -439,10 +439,3 @@ func (a *app) caps(args []string) error {
 	return nil
 }
 
-// every says a period in words: "every day", "every 7 days".
-func every(p scan.Period) string {
-	if p.Every == 1 {
-		return "every " + string(p.Unit)
-	}
-	return fmt.Sprintf("every %d %ss", p.Every, p.Unit)
-}

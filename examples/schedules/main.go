@@ -109,12 +109,7 @@ func printTable(ss []scan.Schedule) {
 	row("provider", func(s scan.Schedule) string { return s.Provider })
 	row("kind", func(s scan.Schedule) string { return string(s.Kind) })
 	row("enabled", func(s scan.Schedule) string { return fmt.Sprint(s.Enabled) })
-	row("period", func(s scan.Schedule) string {
-		if s.Period.IsZero() {
-			return ""
-		}
-		return every(s.Period)
-	})
+	row("period", func(s scan.Schedule) string { return s.Period.String() })
 	row("at", func(s scan.Schedule) string { return s.At })
 	row("until", func(s scan.Schedule) string { return s.Until })
 	row("types", func(s scan.Schedule) string { return joinTypes(s.Types) })
@@ -161,10 +156,3 @@ func count(n int) string {
 	return fmt.Sprint(n)
 }
 
-// every says a period in words: "every day", "every 7 days".
-func every(p scan.Period) string {
-	if p.Every == 1 {
-		return "every " + string(p.Unit)
-	}
-	return fmt.Sprintf("every %d %ss", p.Every, p.Unit)
-}
