@@ -111,10 +111,6 @@ func New(opts Options) (*Provider, error) {
 			return http.ErrUseLastResponse
 		}}
 	}
-	retry := opts.Retry
-	if retry.MaxAttempts == 0 && retry.Backoff == (provider.Backoff{}) && retry.Retryable == nil {
-		retry = provider.DefaultRetry
-	}
 	return &Provider{
 		region:     opts.Region,
 		projectID:  project,
@@ -124,7 +120,7 @@ func New(opts Options) (*Provider, error) {
 		client:     client,
 		cred:       cred,
 		limiter:    provider.NewRateLimiter(opts.RateLimit),
-		retry:      retry,
+		retry:      opts.Retry, // the zero value is provider.DefaultRetry
 		log:        opts.Logger,
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		instances:  map[string]*romaInstance{},

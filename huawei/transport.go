@@ -45,7 +45,7 @@ type call struct {
 
 // send signs and sends c with rate limiting and retries, and returns the 2xx
 // response (the caller closes its body) or a mapped error. A cancelled ctx
-// returns ctx.Err() itself.
+// returns ctx.Err() itself (provider.RetryPolicy.Do sees to that).
 func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 	var resp *http.Response
 	attempt := 0
@@ -55,16 +55,10 @@ func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 			return err
 		}
 		r, err := p.sendOnce(ctx, c, attempt)
-		if err != nil {
-			return err
-		}
 		resp = r
-		return nil
+		return err
 	})
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-			return nil, ctxErr
-		}
 		return nil, err
 	}
 	return resp, nil
@@ -78,9 +72,6 @@ func (p *Provider) sendOnce(ctx context.Context, c call, attempt int) (*http.Res
 	start := time.Now()
 	resp, err := p.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		p.debug(ctx, "huawei request failed", c, attempt, slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
 		return nil, &provider.Error{Code: provider.Unavailable, Provider: Name, Service: c.service, Action: c.action,
 			Message: "the request did not complete", Err: err}
@@ -91,10 +82,8 @@ func (p *Provider) sendOnce(ctx context.Context, c call, attempt int) (*http.Res
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	if rerr != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
+	// A body cut short by a cancelled ctx does not matter: Do reports ctx.Err().
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	return nil, mapError(c.service, c.action, resp.StatusCode, resp.Header, body)
 }
 

@@ -14,7 +14,9 @@
 // cloud (jobs then live only as long as the process, so use export -wait).
 // Credentials come from the vendors' environment variables
 // (TENCENTCLOUD_SECRET_ID/_KEY; HUAWEICLOUD_SDK_AK/_SK/_PROJECT_ID) or their
-// profile files; regions from -region or TENCENTCLOUD_REGION / HUAWEICLOUD_SDK_REGION.
+// profile files; regions from -region or TENCENTCLOUD_REGION / HUAWEICLOUD_SDK_REGION;
+// the default ROMA Connect instance for assets from HUAWEICLOUD_ROMA_INSTANCE_ID
+// (a name of this tool's, not the SDK's) or -instance.
 //
 // Filters: -filter field=v1,v2 (equals any), -filter field~text (contains),
 // -filter field=FROM..TO (a time range, RFC 3339 or YYYY-MM-DD; either side

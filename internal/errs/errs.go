@@ -70,7 +70,7 @@ func (e *Error) Error() string {
 		return "<nil>"
 	}
 	var b strings.Builder
-	where := strings.TrimSpace(strings.Join(nonEmpty(e.Provider, e.Service, e.Action), " "))
+	where := strings.Join(nonEmpty(e.Provider, e.Service, e.Action), " ")
 	if where != "" {
 		b.WriteString(where)
 		b.WriteString(": ")

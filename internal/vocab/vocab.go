@@ -196,12 +196,9 @@ func (s *Filter) value(v string) (string, error) {
 		return strings.ToLower(v), nil
 	default:
 		n := utf8.RuneCountInString(v)
-		min := s.MinLen
-		if min < 1 {
-			min = 1
-		}
-		if n < min {
-			return "", fmt.Errorf("value %q is too short; want at least %d characters", v, min)
+		shortest := max(s.MinLen, 1)
+		if n < shortest {
+			return "", fmt.Errorf("value %q is too short; want at least %d characters", v, shortest)
 		}
 		if s.MaxLen > 0 && n > s.MaxLen {
 			return "", fmt.Errorf("value is %d characters; want at most %d", n, s.MaxLen)
