@@ -440,4 +440,3 @@ func (a *app) caps(args []string) error {
 	}
 	return nil
 }
-
