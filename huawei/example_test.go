@@ -76,7 +76,7 @@ func ExampleProvider_VulScanPolicy() {
 	}
 	fmt.Println("timezone_offset", *pol.Time.TimezoneOffset, "day_part", pol.Time.DayPart)
 	// Output:
-	// true {1 week} 02:30 all [linux_vul windows_vul web_cms app_vul]
+	// true every week 02:30 all [linux_vul windows_vul web_cms app_vul]
 	// timezone_offset -480 day_part [2]
 }
 
@@ -100,6 +100,6 @@ func ExampleProvider_ImageScanPolicy() {
 	}
 	fmt.Println("rate_limit", *pol.RateLimit, "time_scope", *pol.TimeScope)
 	// Output:
-	// true {7 day} [vulnerabilities malware] selected finished
+	// true every 7 days [vulnerabilities malware] selected finished
 	// rate_limit 100 time_scope 0
 }
