@@ -77,7 +77,7 @@ func Example_schedule() {
 		fmt.Println(im.ImageName, "force:", im.Force)
 	}
 	// Output:
-	// true {1 day} 17:10 20:00 [vulnerabilities malware risks] selected
+	// true every day 17:10 20:00 [vulnerabilities malware risks] selected
 	// payments/api force: false
 	// payments/worker force: true
 }
