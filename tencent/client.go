@@ -105,7 +105,7 @@ type lazyCredential struct {
 	cred common.CredentialIface
 }
 
-func (l *lazyCredential) resolve() error {
+func (l *lazyCredential) resolve() *errs.Error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.cred != nil {
@@ -230,20 +230,21 @@ func decode(body []byte, out any) error {
 // call runs one vendor call with rate limiting, retries and error mapping.
 // send performs one attempt with the given ctx (which carries the callInfo)
 // and returns the SDK's error, if any. The returned error is ctx's error when
-// ctx ended the call, else a *provider.Error.
+// ctx ended the call (RetryPolicy.Do sees to that), else a *provider.Error.
 func (p *Provider) call(ctx context.Context, service, action string, send func(ctx context.Context) error) error {
+	// Checked before the credential chain, which may reach the network
+	// without a ctx.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if p.lazy != nil {
 		if err := p.lazy.resolve(); err != nil {
-			e := err.(*errs.Error)
-			e.Service, e.Action = service, action
-			return e
+			err.Service, err.Action = service, action
+			return err
 		}
 	}
 	attempt := 0
-	err := p.retry.Do(ctx, func(ctx context.Context) error {
+	return p.retry.Do(ctx, func(ctx context.Context) error {
 		attempt++
 		if err := p.limiter.Wait(ctx, service+"."+action); err != nil {
 			return err
@@ -257,16 +258,14 @@ func (p *Provider) call(ctx context.Context, service, action string, send func(c
 			return nil
 		}
 		if ctx.Err() != nil {
-			return ctx.Err()
+			// The caller ended the call: nothing to map or log, and Do
+			// reports ctx.Err().
+			return err
 		}
 		perr := mapError(service, action, err, status, rid)
 		p.debug(ctx, "tencent call failed", "service", service, "action", action, "attempt", attempt, "status", status, "request_id", perr.RequestID, "vendor_code", perr.VendorCode, "code", perr.Code.String(), "duration", time.Since(start))
 		return perr
 	})
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
 }
 
 // callTCSS sends one TCSS action through the SDK's generic client: in is
