@@ -243,14 +243,24 @@ func (p *Provider) pollAssets(ctx context.Context, job export.Job) (export.Statu
 	return st, nil
 }
 
-// romaStatus translates a ROMA asset job. status is compared
-// case-insensitively: RUNNING/Running is running; SUCCEEDED/Success is
-// succeeded with the archive as the one file; FAILED/Failed is failed with
-// the reasons in Message; Finished (the archive was already downloaded, so
-// ROMA no longer gives archive_id) is succeeded with no file and a Message
-// saying so; anything else is still running, with the status in Message.
-// progress_percent is a fraction (a value above 1 is read as a percentage);
-// none is -1.
+// romaJobStates translates ROMA CheckAssetJobStatus status
+// (case-insensitive): the SDK enum, then the older documentation's spellings
+// that differ from it (Running and Failed match by case). Finished means the
+// archive was already downloaded, so ROMA no longer gives archive_id.
+var romaJobStates = vocab.Enums{
+	{Neutral: string(export.StateRunning), Vendor: "RUNNING"},
+	{Neutral: string(export.StateSucceeded), Vendor: "SUCCEEDED"},
+	{Neutral: string(export.StateFailed), Vendor: "FAILED"},
+	{Neutral: string(export.StateSucceeded), Vendor: "Success"},
+	{Neutral: string(export.StateSucceeded), Vendor: "Finished"},
+}
+
+// romaStatus translates a ROMA asset job by romaJobStates. A succeeded job
+// has its archive as the one file; without archive_id (Finished, or
+// SUCCEEDED once downloaded) it has no file and a Message saying so. A failed
+// job has the reasons in Message; an unknown status is still running, with
+// the status in Message. progress_percent is a fraction (a value above 1 is
+// read as a percentage); none is -1.
 func romaStatus(job export.Job, j romaJob) export.Status {
 	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
 	if j.ProgressPercent != nil {
@@ -260,23 +270,22 @@ func romaStatus(job export.Job, j romaJob) export.Status {
 		}
 		st.Progress = min(max(v, 0), 1)
 	}
-	switch strings.ToLower(j.Status) {
-	case "running":
-	case "succeeded", "success":
-		st.State, st.Progress = export.StateSucceeded, 1
-		if j.ArchiveID != "" {
-			st.Files = []export.File{{ID: j.ArchiveID, Name: j.ArchiveID + ".zip"}}
-		} else {
-			st.Message = "ROMA reported success without an archive_id: the archive was probably downloaded already (ROMA serves each archive once); export again to get it"
-		}
-	case "finished":
-		st.State, st.Progress = export.StateSucceeded, 1
-		st.Message = "the archive of this job was already downloaded (ROMA status Finished); ROMA serves each archive once, so export again to get it"
-	case "failed":
-		st.State = export.StateFailed
-		st.Message = romaReasons(append(j.Reasons, j.Reason...))
-	default:
+	state, ok := romaJobStates.ToNeutral(j.Status)
+	if !ok {
 		st.Message = fmt.Sprintf("unknown ROMA job status %q", j.Status)
+		return st
+	}
+	st.State = export.State(state)
+	switch st.State {
+	case export.StateSucceeded:
+		st.Progress = 1
+		if j.ArchiveID == "" {
+			st.Message = fmt.Sprintf("the archive of this job was already downloaded (ROMA status %s); ROMA serves each archive once, so export again to get it", j.Status)
+			break
+		}
+		st.Files = []export.File{{ID: j.ArchiveID, Name: j.ArchiveID + ".zip"}}
+	case export.StateFailed:
+		st.Message = romaReasons(append(j.Reasons, j.Reason...))
 	}
 	return st
 }

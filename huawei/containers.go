@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
@@ -224,32 +223,41 @@ func (p *Provider) pollContainers(ctx context.Context, job export.Job) (export.S
 	return hssStatus(job, out), nil
 }
 
-// hssStatus translates an HSS export task: task_status running, success,
-// failure (case-insensitive); HSS reports no progress. An unknown status is
-// still running, with the vendor's word in Message.
+// hssTaskStates translates HSS task_status (case-insensitive).
+var hssTaskStates = vocab.Enums{
+	{Neutral: string(export.StateRunning), Vendor: "running"},
+	{Neutral: string(export.StateSucceeded), Vendor: "success"},
+	{Neutral: string(export.StateFailed), Vendor: "failure"},
+}
+
+// hssStatus translates an HSS export task by hssTaskStates; HSS reports no
+// progress. An unknown status is still running, with the vendor's word in
+// Message.
 func hssStatus(job export.Job, t hssTask) export.Status {
 	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
-	switch strings.ToLower(t.TaskStatus) {
-	case "running":
-	case "success":
-		st.State, st.Progress = export.StateSucceeded, 1
-		if t.FileID != "" {
-			name := t.FileName
-			if name == "" {
-				name = t.FileID
-			}
-			st.Files = []export.File{{ID: t.FileID, Name: name}}
-		} else {
+	state, ok := hssTaskStates.ToNeutral(t.TaskStatus)
+	if !ok {
+		st.Message = fmt.Sprintf("unknown HSS task_status %q", t.TaskStatus)
+		return st
+	}
+	st.State = export.State(state)
+	switch st.State {
+	case export.StateSucceeded:
+		st.Progress = 1
+		if t.FileID == "" {
 			st.Message = "HSS reported success without a file_id"
+			break
 		}
-	case "failure":
-		st.State = export.StateFailed
+		name := t.FileName
+		if name == "" {
+			name = t.FileID
+		}
+		st.Files = []export.File{{ID: t.FileID, Name: name}}
+	case export.StateFailed:
 		st.Message = "HSS export task failed (task_status failure; HSS gives no reason)"
 		if t.TaskName != "" {
 			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", t.TaskName)
 		}
-	default:
-		st.Message = fmt.Sprintf("unknown HSS task_status %q", t.TaskStatus)
 	}
 	return st
 }

@@ -97,8 +97,9 @@
 // RUNNING/Running is running; SUCCEEDED/Success is succeeded with one File
 // {ID: archive_id, Name: "<archive_id>.zip"}; FAILED/Failed is failed with
 // the reasons joined into Message ("application X: code: msg; …"); Finished
-// (the archive was already downloaded, so ROMA no longer returns it) is
-// succeeded with no Files and a Message saying so; any other status is still
+// (the archive was already downloaded, so ROMA no longer returns it), like
+// SUCCEEDED without archive_id, is succeeded with no Files and a Message
+// saying so; any other status is still
 // running, with the status verbatim in Message. progress_percent is a
 // fraction (absent = -1).
 //

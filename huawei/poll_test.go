@@ -53,6 +53,9 @@ func TestPollTranslation(t *testing.T) {
 		{"roma Finished: already downloaded", romaJob, `{"status":"Finished"}`, "",
 			export.Status{State: export.StateSucceeded, Progress: 1,
 				Message: "the archive of this job was already downloaded (ROMA status Finished); ROMA serves each archive once, so export again to get it"}},
+		{"roma SUCCEEDED without archive_id: already downloaded", romaJob, `{"status":"SUCCEEDED"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1,
+				Message: "the archive of this job was already downloaded (ROMA status SUCCEEDED); ROMA serves each archive once, so export again to get it"}},
 		{"roma FAILED with reasons", romaJob, `{"status":"FAILED","reasons":[
 			{"resource_type":"application","resource_name":"myApp","error_code":"ROMA.00000101","error_msg":"some error"},
 			{"resource_type":"task","resource_name":"t1","error_msg":"gone"}]}`, "",
