@@ -121,15 +121,16 @@
 // sensitive-info, 0x0000000f compliance; 0x7fffffff and 0x0fffff are all
 // five; other bits are kept as one Type("scan-scope-0x…") holding them); the
 // task's begin_time -> LastScan and task_status -> LastResult ("finished",
-// "running n%", "stopped", "timed out", "error: <failed_reason>", else
-// "task_status n").
+// "running n%", "stopped", "timed out", "error", else "task_status n",
+// followed by ": <failed_reason>" when HSS gives one).
 //
 // scan.HostVulnerabilities comes from HSS ShowVulScanPolicy: scan_period
 // one_day, three_day, one_week, one_month -> {1, Day}, {3, Day}, {1, Week},
 // {1, Month} (an unknown value is kept as Period{0, Unit(value)});
 // time.hour_part and minute_part -> At "HH:MM" in the policy's time zone;
-// status open -> Enabled; scan_range_type all_host, specific_host -> ScopeAll,
-// ScopeSelected (unknown kept as Scope(value)); host_ids -> HostIDs;
+// status open -> Enabled (close or anything else: disabled);
+// scan_range_type all_host, specific_host -> ScopeAll, ScopeSelected
+// (case-insensitive; unknown kept as Scope(value)); host_ids -> HostIDs;
 // scan_vul_types -> Types verbatim (linux_vul stays Type("linux_vul"), so
 // nothing is lost).
 //

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
+	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
@@ -199,30 +199,34 @@ func newestTask(ts []imageScanTask) *imageScanTask {
 	return best
 }
 
-// taskResult words an image scan task's task_status: 100 finished, 0–99
-// running with progress, -1 stopped, -2 timed out, -3 error (with
-// failed_reason); anything else verbatim.
+// imageTaskResults words the ImageScanTaskInfo task_status codes that are
+// not progress (0–99).
+var imageTaskResults = map[int32]string{
+	100: "finished",
+	-1:  "stopped",
+	-2:  "timed out",
+	-3:  "error",
+}
+
+// taskResult words an image scan task's task_status by imageTaskResults,
+// with failed_reason after it when given; 0–99 is "running N%"; anything
+// else is kept verbatim.
 func taskResult(t *imageScanTask) string {
 	if t.TaskStatus == nil {
 		return ""
 	}
-	switch v := *t.TaskStatus; {
-	case v == 100:
-		return "finished"
-	case v >= 0 && v < 100:
+	v := *t.TaskStatus
+	if v >= 0 && v < 100 {
 		return fmt.Sprintf("running %d%%", v)
-	case v == -1:
-		return "stopped"
-	case v == -2:
-		return "timed out"
-	case v == -3:
-		if t.FailedReason != "" {
-			return "error: " + t.FailedReason
-		}
-		return "error"
-	default:
-		return fmt.Sprintf("task_status %d", v)
 	}
+	word, ok := imageTaskResults[v]
+	if !ok {
+		word = fmt.Sprintf("task_status %d", v)
+	}
+	if t.FailedReason != "" {
+		word += ": " + t.FailedReason
+	}
+	return word
 }
 
 // VulScanPolicy is HSS's host vulnerability scan policy
@@ -267,10 +271,16 @@ var vulPeriods = map[string]scan.Period{
 	"one_month": {Every: 1, Unit: scan.Month},
 }
 
-// vulScopes maps HSS scan_range_type values to scopes.
-var vulScopes = map[string]scan.Scope{
-	"all_host":      scan.ScopeAll,
-	"specific_host": scan.ScopeSelected,
+// vulScopes translates HSS scan_range_type.
+var vulScopes = vocab.Enums{
+	{Neutral: string(scan.ScopeAll), Vendor: "all_host"},
+	{Neutral: string(scan.ScopeSelected), Vendor: "specific_host"},
+}
+
+// vulStatuses translates HSS status into Schedule.Enabled.
+var vulStatuses = vocab.Enums{
+	{Neutral: "true", Vendor: "open"},
+	{Neutral: "false", Vendor: "close"},
 }
 
 func (p *Provider) hostVulSchedule(ctx context.Context) (scan.Schedule, error) {
@@ -286,7 +296,10 @@ func (p *Provider) hostVulSchedule(ctx context.Context) (scan.Schedule, error) {
 // value>}; an unknown scan_range_type as Scope(<value>); scan_vul_types
 // verbatim as Types.
 func hostVulScheduleFrom(pol *VulScanPolicy) scan.Schedule {
-	s := scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Enabled: strings.EqualFold(pol.Status, "open")}
+	s := scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities}
+	if on, ok := vulStatuses.ToNeutral(pol.Status); ok {
+		s.Enabled = on == "true"
+	}
 	if pol.ScanPeriod != "" {
 		per, ok := vulPeriods[pol.ScanPeriod]
 		if !ok {
@@ -305,11 +318,11 @@ func hostVulScheduleFrom(pol *VulScanPolicy) scan.Schedule {
 		s.Types = append(s.Types, scan.Type(t))
 	}
 	if pol.ScanRangeType != "" {
-		sc, ok := vulScopes[pol.ScanRangeType]
+		sc, ok := vulScopes.ToNeutral(pol.ScanRangeType)
 		if !ok {
-			sc = scan.Scope(pol.ScanRangeType)
+			sc = pol.ScanRangeType
 		}
-		s.Scope = sc
+		s.Scope = scan.Scope(sc)
 	}
 	s.HostIDs = append(s.HostIDs, pol.HostIDs...)
 	return s
