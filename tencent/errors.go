@@ -66,12 +66,18 @@ var clientErrorMessages = map[string]string{
 	"ClientError.BuildRequestError":   "the request could not be built",
 }
 
+// hasCode reports whether vendor is code or one of its sub-codes
+// ("code." followed by more).
+func hasCode(vendor, code string) bool {
+	return vendor == code || strings.HasPrefix(vendor, code+".")
+}
+
 // codeFor returns the provider code of a vendor code by longest match in
 // errorCodes, or Unknown.
 func codeFor(vendor string) provider.Code {
 	best, code := -1, provider.Unknown
 	for k, c := range errorCodes {
-		if (vendor == k || strings.HasPrefix(vendor, k+".")) && len(k) > best {
+		if hasCode(vendor, k) && len(k) > best {
 			best, code = len(k), c
 		}
 	}
@@ -108,7 +114,7 @@ func mapError(service, action string, err error, status int, requestID string) *
 			e.RequestID = se.RequestId
 		}
 		e.Code = codeFor(se.Code)
-		if strings.HasPrefix(se.Code, "ClientError.") || se.Code == "ClientError" {
+		if hasCode(se.Code, "ClientError") {
 			// The SDK's own codes hide what happened on the wire: a 5xx
 			// with a non-JSON body is ParseJsonError, any other non-200
 			// is HttpStatusCodeError. Classify those by status.
@@ -126,11 +132,7 @@ func mapError(service, action string, err error, status int, requestID string) *
 			e.Code = provider.Internal
 		}
 		// Keep the SDK error's text out of Error(): the fields say it all.
-		if se.Unwrap() != nil {
-			e.Err = se.Unwrap()
-		} else {
-			e.Err = nil
-		}
+		e.Err = se.Unwrap()
 		return e
 	}
 	var ne net.Error
@@ -152,7 +154,6 @@ func throttled(err error) bool {
 	if !errors.As(err, &e) {
 		return false
 	}
-	return e.VendorCode == "RequestLimitExceeded" || strings.HasPrefix(e.VendorCode, "RequestLimitExceeded.") ||
-		(e.VendorCode == "" && e.HTTPStatus == 429) ||
-		(strings.HasPrefix(e.VendorCode, "ClientError.") && e.HTTPStatus == 429)
+	return hasCode(e.VendorCode, "RequestLimitExceeded") ||
+		e.HTTPStatus == 429 && (e.VendorCode == "" || hasCode(e.VendorCode, "ClientError"))
 }

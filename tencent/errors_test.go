@@ -152,3 +152,28 @@ func TestNetworkFailureIsUnavailable(t *testing.T) {
 		t.Error("a network failure must not look like cancellation")
 	}
 }
+
+// TestThrottled is the table of errors the default retry test retries: the
+// vendor's rate-limit codes and a bare HTTP 429, nothing else.
+func TestThrottled(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&provider.Error{VendorCode: "RequestLimitExceeded", HTTPStatus: 200}, true},
+		{&provider.Error{VendorCode: "RequestLimitExceeded.UinLimitExceeded", HTTPStatus: 200}, true},
+		{&provider.Error{VendorCode: "RequestLimitExceededX", HTTPStatus: 200}, false},
+		{&provider.Error{VendorCode: "LimitExceeded.ExportImageTaskLimitExceeded", HTTPStatus: 200}, false},
+		{&provider.Error{HTTPStatus: 429}, true},
+		{&provider.Error{VendorCode: "ClientError.HttpStatusCodeError", HTTPStatus: 429}, true},
+		{&provider.Error{VendorCode: "ClientError.ParseJsonError", HTTPStatus: 429}, true},
+		{&provider.Error{VendorCode: "ClientError.ParseJsonError", HTTPStatus: 503}, false},
+		{&provider.Error{VendorCode: "InvalidParameter", HTTPStatus: 429}, false},
+		{errors.New("plain"), false},
+	}
+	for _, tt := range tests {
+		if got := throttled(tt.err); got != tt.want {
+			t.Errorf("throttled(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
