@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/cloudexport/cloudexport/internal/vocab"
@@ -40,11 +41,15 @@ func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Sche
 			return s.read(p, ctx)
 		}
 	}
+	kinds := make([]string, len(schedules))
+	for i, s := range schedules {
+		kinds[i] = string(s.kind)
+	}
 	if q.Kind == "" {
-		return scan.Schedule{}, invalid("Query.Kind: empty; want %s or %s", scan.RegistryImages, scan.HostVulnerabilities)
+		return scan.Schedule{}, invalid("Query.Kind: empty; want one of %s", strings.Join(kinds, ", "))
 	}
 	return scan.Schedule{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
-		Message: fmt.Sprintf("huawei has no %q schedule; it serves %s and %s", q.Kind, scan.RegistryImages, scan.HostVulnerabilities)}
+		Message: fmt.Sprintf("huawei has no %q schedule; it serves %s", q.Kind, strings.Join(kinds, ", "))}
 }
 
 // ImageScanPolicy is HSS's periodic registry-image scan policy

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,11 +196,12 @@ func TestScheduleEscapeHatches(t *testing.T) {
 func TestScheduleKinds(t *testing.T) {
 	f := newFake(t, nil)
 	p := f.provider(t)
-	if _, err := p.GetScanSchedule(context.Background(), scan.Query{Kind: "images"}); !errors.Is(err, provider.ErrUnsupported) {
-		t.Errorf("unknown kind: %v, want ErrUnsupported", err)
+	const served = "registry-images, host-vulnerabilities"
+	if _, err := p.GetScanSchedule(context.Background(), scan.Query{Kind: "images"}); !errors.Is(err, provider.ErrUnsupported) || !strings.Contains(err.Error(), served) {
+		t.Errorf("unknown kind: %v, want ErrUnsupported naming %s", err, served)
 	}
-	if _, err := p.GetScanSchedule(context.Background(), scan.Query{}); !errors.Is(err, provider.ErrInvalidArgument) {
-		t.Errorf("empty kind: %v, want ErrInvalidArgument", err)
+	if _, err := p.GetScanSchedule(context.Background(), scan.Query{}); !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), served) {
+		t.Errorf("empty kind: %v, want ErrInvalidArgument naming %s", err, served)
 	}
 	if f.count() != 0 {
 		t.Error("a request was sent")
