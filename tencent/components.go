@@ -40,10 +40,7 @@ var componentFilters = vocab.Filters{
 		{Neutral: "medium", Vendor: "MIDDLE"},
 		{Neutral: "low", Vendor: "LOW"},
 	}},
-	{Field: "has_vul", Vendor: "HasVul", Kind: vocab.Bool, MaxValues: 1, Values: vocab.Enums{
-		{Neutral: "true", Vendor: "true"},
-		{Neutral: "false", Vendor: "false"},
-	}},
+	{Field: "has_vul", Vendor: "HasVul", Kind: vocab.Bool, MaxValues: 1}, // sent as "true" or "false"
 }
 
 // componentColumns translates components columns into TCSS ExportField
@@ -55,6 +52,13 @@ var componentColumns = vocab.Columns{
 	{Key: "type", Vendor: "Type", Header: "Type"},
 	{Key: "vul_count", Vendor: "VulCount", Header: "Vulnerabilities"},
 	{Key: "image_id", Vendor: "ImageID", Header: "Image ID"},
+}
+
+// exportStates translates TCSS ExportStatus (any case) into job states.
+var exportStates = vocab.Enums{
+	{Neutral: string(export.StateRunning), Vendor: "RUNNING"},
+	{Neutral: string(export.StateSucceeded), Vendor: "SUCCESS"},
+	{Neutral: string(export.StateFailed), Vendor: "FAILURE"},
 }
 
 // assetFilter is TCSS AssetFilters.
@@ -200,27 +204,30 @@ func componentsStatus(job export.Job, r describeExportJobResultResponse) (export
 	}
 	status := ""
 	if r.ExportStatus != nil {
-		status = strings.ToUpper(*r.ExportStatus)
+		status = *r.ExportStatus
 	}
-	switch status {
-	case "RUNNING":
-		st.State = export.StateRunning
-	case "SUCCESS":
-		st.State = export.StateSucceeded
+	state, ok := exportStates.ToNeutral(status)
+	if !ok {
+		var want []string
+		for _, e := range exportStates {
+			want = append(want, e.Vendor)
+		}
+		return st, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: actionDescribeExportJobResult, RequestID: r.RequestId,
+			Message: fmt.Sprintf("unknown ExportStatus %q; want one of %s", status, strings.Join(want, ", "))}
+	}
+	st.State = export.State(state)
+	switch st.State {
+	case export.StateSucceeded:
 		st.Progress = 1
 		if r.DownloadURL != nil && *r.DownloadURL != "" {
 			st.Files = []export.File{{Name: fileName(job.ID, *r.DownloadURL), URL: *r.DownloadURL}}
 		} else {
 			st.Message = "TCSS reported SUCCESS without a DownloadURL"
 		}
-	case "FAILURE":
-		st.State = export.StateFailed
+	case export.StateFailed:
 		if r.FailureMsg != nil {
 			st.Message = *r.FailureMsg
 		}
-	default:
-		return st, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: actionDescribeExportJobResult, RequestID: r.RequestId,
-			Message: fmt.Sprintf("unknown ExportStatus %q; want RUNNING, SUCCESS or FAILURE", status)}
 	}
 	return st, nil
 }

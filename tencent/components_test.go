@@ -246,8 +246,9 @@ func TestComponentsStatus(t *testing.T) {
 			}
 		})
 	}
-	if _, err := componentsStatus(job, describeExportJobResultResponse{ExportStatus: ptr("PAUSED")}); provider.CodeOf(err) != provider.Internal {
-		t.Errorf("unknown status: err = %v, want Internal", err)
+	if _, err := componentsStatus(job, describeExportJobResultResponse{ExportStatus: ptr("PAUSED")}); provider.CodeOf(err) != provider.Internal ||
+		!strings.Contains(err.Error(), `"PAUSED"`) || !strings.Contains(err.Error(), "RUNNING, SUCCESS, FAILURE") {
+		t.Errorf("unknown status: err = %v, want Internal naming PAUSED and the known statuses", err)
 	}
 }
 
