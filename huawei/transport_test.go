@@ -102,44 +102,46 @@ func TestSignature(t *testing.T) {
 	}
 }
 
-func TestThrottlingIsRetried(t *testing.T) {
-	var n atomic.Int32
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
-		if n.Add(1) <= 2 {
-			answer(w, 429, `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`)
-			return
-		}
-		answer(w, 200, `{"task_id":"t"}`)
-	})
-	job, err := f.provider(t).CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if job.ID != "t" || f.count() != 3 {
-		t.Errorf("job %q after %d requests; want t after 3", job.ID, f.count())
-	}
-}
-
-func TestThrottlingGivesUp(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
-		answer(w, 429, `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`)
-	})
-	_, err := f.provider(t).CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
-	if !errors.Is(err, provider.ErrResourceExhausted) {
-		t.Fatalf("err = %v, want ErrResourceExhausted", err)
-	}
-	if f.count() != 3 { // Options.Retry.MaxAttempts
-		t.Errorf("%d requests, want 3", f.count())
-	}
-}
-
-func TestOtherErrorsAreNotRetried(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
-		answer(w, 400, `{"error_code":"HSS.0001","error_msg":"bad"}`)
-	})
-	_, err := f.provider(t).CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
-	if !errors.Is(err, provider.ErrInvalidArgument) || f.count() != 1 {
-		t.Fatalf("err = %v after %d requests; want ErrInvalidArgument after 1", err, f.count())
+// TestRetries covers which answers are retried and how often: throttling up
+// to Options.Retry.MaxAttempts (3 in the fake's options), nothing else.
+func TestRetries(t *testing.T) {
+	const throttled = `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`
+	for _, c := range []struct {
+		name     string
+		answer   func(n int32) (int, string) // the n-th request's answer, from 1
+		want     error                       // nil: the job is created
+		requests int
+	}{
+		{"throttled twice, then created", func(n int32) (int, string) {
+			if n <= 2 {
+				return 429, throttled
+			}
+			return 200, `{"task_id":"t"}`
+		}, nil, 3},
+		{"throttled every time: gives up", func(int32) (int, string) { return 429, throttled }, provider.ErrResourceExhausted, 3},
+		{"other errors are not retried", func(int32) (int, string) { return 400, `{"error_code":"HSS.0001","error_msg":"bad"}` },
+			provider.ErrInvalidArgument, 1},
+	} {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			var n atomic.Int32
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) {
+				status, body := c.answer(n.Add(1))
+				answer(w, status, body)
+			})
+			job, err := f.provider(t).CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
+			switch {
+			case c.want == nil && err != nil:
+				t.Fatal(err)
+			case c.want == nil && job.ID != "t":
+				t.Errorf("job %q, want t", job.ID)
+			case c.want != nil && !errors.Is(err, c.want):
+				t.Errorf("err = %v, want %v", err, c.want)
+			}
+			if f.count() != c.requests {
+				t.Errorf("%d requests, want %d", f.count(), c.requests)
+			}
+		})
 	}
 }
 
@@ -318,43 +320,44 @@ func TestNewOptions(t *testing.T) {
 	})
 }
 
-func TestCredentialsFromEnvironment(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, `{"task_id":"t"}`) })
-	clearEnv(t)
-	t.Setenv("HUAWEICLOUD_SDK_AK", "ENVAK")
-	t.Setenv("HUAWEICLOUD_SDK_SK", "env-secret")
-	t.Setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject")
-	opts := f.options()
-	opts.AK, opts.SK, opts.ProjectID = "", "", ""
-	p := mustNew(t, opts)
-	if _, err := p.CreateExportJob(context.Background(), export.Request{Target: export.Containers{}}); err != nil {
-		t.Fatal(err)
-	}
-	r, body := f.last(t)
-	verify(t, r, body, "ENVAK", "env-secret")
-	if r.URL.Path != "/v5/envproject/container/export-task" {
-		t.Errorf("path %s", r.URL.Path)
-	}
-}
-
-func TestCredentialsFromProfile(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, `{"task_id":"t"}`) })
-	clearEnv(t)
-	file := filepath.Join(t.TempDir(), "credentials")
-	if err := os.WriteFile(file, []byte("[basic]\nak = FILEAK\nsk = file-secret\nproject_id = fileproject\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
-	opts := f.options()
-	opts.AK, opts.SK, opts.ProjectID = "", "", ""
-	p := mustNew(t, opts)
-	if _, err := p.CreateExportJob(context.Background(), export.Request{Target: export.Containers{}}); err != nil {
-		t.Fatal(err)
-	}
-	r, body := f.last(t)
-	verify(t, r, body, "FILEAK", "file-secret")
-	if r.URL.Path != "/v5/fileproject/container/export-task" {
-		t.Errorf("path %s", r.URL.Path)
+// TestCredentialsFromTheSDKProviders covers credentials and project id found
+// by the SDK's providers when Options has none.
+func TestCredentialsFromTheSDKProviders(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		setup           func(t *testing.T)
+		ak, sk, project string
+	}{
+		{"environment", func(t *testing.T) {
+			t.Setenv("HUAWEICLOUD_SDK_AK", "ENVAK")
+			t.Setenv("HUAWEICLOUD_SDK_SK", "env-secret")
+			t.Setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject")
+		}, "ENVAK", "env-secret", "envproject"},
+		{"profile file", func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "credentials")
+			if err := os.WriteFile(file, []byte("[basic]\nak = FILEAK\nsk = file-secret\nproject_id = fileproject\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
+		}, "FILEAK", "file-secret", "fileproject"},
+	} {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, `{"task_id":"t"}`) })
+			clearEnv(t)
+			c.setup(t)
+			opts := f.options()
+			opts.AK, opts.SK, opts.ProjectID = "", "", ""
+			p := mustNew(t, opts)
+			if _, err := p.CreateExportJob(context.Background(), export.Request{Target: export.Containers{}}); err != nil {
+				t.Fatal(err)
+			}
+			r, body := f.last(t)
+			verify(t, r, body, c.ak, c.sk)
+			if want := "/v5/" + c.project + "/container/export-task"; r.URL.Path != want {
+				t.Errorf("path %s, want %s", r.URL.Path, want)
+			}
+		})
 	}
 }
 
