@@ -61,31 +61,35 @@ func (f *fake) count() int {
 	return len(f.requests)
 }
 
-// last returns the last body sent for action, decoded.
-func (f *fake) last(action string) (any, bool) {
+// lastRequest returns the last request recorded for action.
+func (f *fake) lastRequest(action string) (recorded, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := len(f.requests) - 1; i >= 0; i-- {
 		if f.requests[i].action == action {
-			var v any
-			if err := json.Unmarshal(f.requests[i].body, &v); err != nil {
-				f.t.Fatalf("body of %s is not JSON: %v", action, err)
-			}
-			return v, true
+			return f.requests[i], true
 		}
 	}
-	return nil, false
+	return recorded{}, false
 }
 
-func (f *fake) lastHeader(action string) http.Header {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i := len(f.requests) - 1; i >= 0; i-- {
-		if f.requests[i].action == action {
-			return f.requests[i].header
-		}
+// last returns the last body sent for action, decoded.
+func (f *fake) last(action string) (any, bool) {
+	r, ok := f.lastRequest(action)
+	if !ok {
+		return nil, false
 	}
-	return nil
+	var v any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		f.t.Fatalf("body of %s is not JSON: %v", action, err)
+	}
+	return v, true
+}
+
+// lastHeader returns the headers last sent for action, or nil.
+func (f *fake) lastHeader(action string) http.Header {
+	r, _ := f.lastRequest(action)
+	return r.header
 }
 
 func (f *fake) serve(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,7 +161,7 @@ func TestPollImagesWire(t *testing.T) {
 	f.on(actionDescribeImages, answer{response: map[string]any{"ImageSet": set[:100]}}, answer{response: map[string]any{"ImageSet": set[100:]}})
 	p := f.provider()
 	job := export.Job{Provider: "tencent", Service: "cvm", Kind: export.KindMachineImages, ID: "5", Region: "ap-guangzhou",
-		Scope: map[string]string{"image_ids": joinComma(ids)}}
+		Scope: map[string]string{"image_ids": strings.Join(ids, ",")}}
 	st, err := p.PollJob(context.Background(), job)
 	if err != nil {
 		t.Fatal(err)
@@ -185,17 +186,6 @@ func TestPollImagesOtherRegion(t *testing.T) {
 	if _, err := p.PollJob(context.Background(), job); !errors.Is(err, provider.ErrInvalidArgument) {
 		t.Fatalf("err = %v, want ErrInvalidArgument", err)
 	}
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out
 }
 
 func toAny(s []string) []any {
