@@ -55,9 +55,9 @@ func Example() {
 	// [redis-cache Running]
 }
 
-// Read the host vulnerability scan schedule, and the vendor fields it has no
-// place for through the escape hatch.
-func ExampleProvider_VulScanPolicy() {
+// Read both scan schedules, then the vendor fields they have no place for
+// through the escape hatches.
+func ExampleProvider_GetScanSchedule() {
 	srv := huaweitest.NewServer()
 	defer srv.Close()
 	p, err := huawei.New(srv.Options())
@@ -65,41 +65,26 @@ func ExampleProvider_VulScanPolicy() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	s, err := p.GetScanSchedule(ctx, scan.Query{Kind: scan.HostVulnerabilities})
+	for _, k := range []scan.Kind{scan.RegistryImages, scan.HostVulnerabilities} {
+		s, err := p.GetScanSchedule(ctx, scan.Query{Kind: k})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: enabled=%t %s at=%q scope=%s types=%v last=%q\n", k, s.Enabled, s.Period, s.At, s.Scope, s.Types, s.LastResult)
+	}
+	img, err := p.ImageScanPolicy(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(s.Enabled, s.Period, s.At, s.Scope, s.Types)
-	pol, err := p.VulScanPolicy(ctx)
+	fmt.Println("rate_limit", *img.RateLimit, "time_scope", *img.TimeScope)
+	vul, err := p.VulScanPolicy(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("timezone_offset", *pol.Time.TimezoneOffset, "day_part", pol.Time.DayPart)
+	fmt.Println("timezone_offset", *vul.Time.TimezoneOffset, "day_part", vul.Time.DayPart)
 	// Output:
-	// true every week 02:30 all [linux_vul windows_vul web_cms app_vul]
-	// timezone_offset -480 day_part [2]
-}
-
-// Read the registry image scan schedule and its rate limit.
-func ExampleProvider_ImageScanPolicy() {
-	srv := huaweitest.NewServer()
-	defer srv.Close()
-	p, err := huawei.New(srv.Options())
-	if err != nil {
-		log.Fatal(err)
-	}
-	ctx := context.Background()
-	s, err := p.GetScanSchedule(ctx, scan.Query{Kind: scan.RegistryImages})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(s.Enabled, s.Period, s.Types, s.Scope, s.LastResult)
-	pol, err := p.ImageScanPolicy(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("rate_limit", *pol.RateLimit, "time_scope", *pol.TimeScope)
-	// Output:
-	// true every 7 days [vulnerabilities malware] selected finished
+	// registry-images: enabled=true every 7 days at="" scope=selected types=[vulnerabilities malware] last="finished"
+	// host-vulnerabilities: enabled=true every week at="02:30" scope=all types=[linux_vul windows_vul web_cms app_vul] last=""
 	// rate_limit 100 time_scope 0
+	// timezone_offset -480 day_part [2]
 }
