@@ -228,18 +228,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	v, aerr := s.dispatch(r, action, body)
 	if aerr != nil {
-		writeJSON(w, map[string]any{"Response": map[string]any{
-			"Error":     map[string]string{"Code": aerr.Code, "Message": aerr.Message},
-			"RequestId": reqID,
-		}})
+		writeError(w, reqID, aerr)
 		return
 	}
 	out, err := withRequestID(v, reqID)
 	if err != nil {
-		writeJSON(w, map[string]any{"Response": map[string]any{
-			"Error":     map[string]string{"Code": "InternalError", "Message": err.Error()},
-			"RequestId": reqID,
-		}})
+		writeError(w, reqID, errorf("InternalError", "%v", err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -308,8 +302,12 @@ func withRequestID(v any, id string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	b, _ := json.Marshal(v)
+// writeError answers with the vendor's error envelope.
+func writeError(w http.ResponseWriter, reqID string, e *apiError) {
+	b, _ := json.Marshal(map[string]any{"Response": map[string]any{
+		"Error":     map[string]string{"Code": e.Code, "Message": e.Message},
+		"RequestId": reqID,
+	}})
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
 }
@@ -318,13 +316,8 @@ func writeJSON(w http.ResponseWriter, v any) {
 func writeFault(w http.ResponseWriter, reqID string, kind emulator.FaultKind) {
 	switch kind {
 	case Throttle:
-		writeJSON(w, map[string]any{"Response": map[string]any{
-			"Error": map[string]string{
-				"Code":    "RequestLimitExceeded",
-				"Message": "Your current request times exceeds the frequency limit of 20 per second. Please reduce the frequency of calls.",
-			},
-			"RequestId": reqID,
-		}})
+		writeError(w, reqID, errorf("RequestLimitExceeded",
+			"Your current request times exceeds the frequency limit of 20 per second. Please reduce the frequency of calls."))
 	case ServerError:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusBadGateway)
