@@ -151,68 +151,68 @@ const (
 	codeROMAJobFailed = "ROMA.00000101" // failure reason of a job failed by FailJobs
 )
 
-// route maps a method and path to an operation. ok is false when no API
-// matches.
-func route(method, path string) (c call, ok bool) {
+// handler runs one operation.
+type handler func(*Server, http.ResponseWriter, call) *apiError
+
+// routes is the emulated API: method, path pattern and operation. In a
+// pattern, {project}, {instance} and {id} match one non-empty segment and
+// fill the call's field of that name; the first segment (v5 = HSS, v2 =
+// ROMA Connect) names the service.
+var routes = []struct {
+	method, pattern, op string
+	handle              handler
+}{
+	{http.MethodPost, "/v5/{project}/container/export-task", "ExportContainerList", (*Server).exportContainerList},
+	{http.MethodGet, "/v5/{project}/export-task/{id}", "ListQueryExportTask", (*Server).listQueryExportTask},
+	{http.MethodGet, "/v5/{project}/download/{id}", "ListDownloadExportedFile", (*Server).downloadExportedFile},
+	{http.MethodGet, "/v5/{project}/image/scanner-policies", "ListImageScanPolicy", (*Server).listImageScanPolicy},
+	{http.MethodGet, "/v5/{project}/image/tasks", "ListImageScanTask", (*Server).listImageScanTask},
+	{http.MethodGet, "/v5/{project}/vulnerability/scan-policy", "ShowVulScanPolicy", (*Server).showVulScanPolicy},
+	{http.MethodPost, "/v2/{project}/instances/{instance}/assets/export", "ExportAsset", (*Server).exportAsset},
+	{http.MethodGet, "/v2/{project}/instances/{instance}/assets/jobs/{id}", "CheckAssetJobStatus", (*Server).checkAssetJobStatus},
+	{http.MethodGet, "/v2/{project}/instances/{instance}/assets/archives/{id}", "DownloadAssetArchive", (*Server).downloadAssetArchive},
+}
+
+// route finds the operation of a method and path in routes. When none
+// matches, it returns a nil handler and a call with only the service set
+// (ROMA for a /v2/ path, else HSS), for the error answer's shape.
+func route(method, path string) (call, handler) {
+	c := call{svc: hss, method: method}
+	if strings.HasPrefix(path, "/v2/") {
+		c.svc = roma
+	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
-	is := func(m string, parts ...string) bool {
-		if method != m || len(seg) != len(parts) {
-			return false
+next:
+	for _, rt := range routes {
+		pat := strings.Split(strings.Trim(rt.pattern, "/"), "/")
+		if method != rt.method || len(pat) != len(seg) {
+			continue
 		}
-		for i, p := range parts {
-			if p == "*" {
-				if seg[i] == "" {
-					return false
+		m := c
+		for i, p := range pat {
+			var field *string
+			switch p {
+			case "{project}":
+				field = &m.project
+			case "{instance}":
+				field = &m.instance
+			case "{id}":
+				field = &m.id
+			default:
+				if seg[i] != p {
+					continue next
 				}
 				continue
 			}
-			if seg[i] != p {
-				return false
+			if seg[i] == "" {
+				continue next
 			}
+			*field = seg[i]
 		}
-		return true
+		m.op = rt.op
+		return m, rt.handle
 	}
-	switch {
-	case len(seg) < 2:
-		return call{}, false
-	case seg[0] == "v5":
-		c = call{svc: hss, project: seg[1]}
-		switch {
-		case is(http.MethodPost, "v5", "*", "container", "export-task"):
-			c.op = "ExportContainerList"
-		case is(http.MethodGet, "v5", "*", "export-task", "*"):
-			c.op, c.id = "ListQueryExportTask", seg[3]
-		case is(http.MethodGet, "v5", "*", "download", "*"):
-			c.op, c.id = "ListDownloadExportedFile", seg[3]
-		case is(http.MethodGet, "v5", "*", "image", "scanner-policies"):
-			c.op = "ListImageScanPolicy"
-		case is(http.MethodGet, "v5", "*", "image", "tasks"):
-			c.op = "ListImageScanTask"
-		case is(http.MethodGet, "v5", "*", "vulnerability", "scan-policy"):
-			c.op = "ShowVulScanPolicy"
-		default:
-			return call{}, false
-		}
-	case seg[0] == "v2":
-		c = call{svc: roma, project: seg[1]}
-		if len(seg) > 3 {
-			c.instance = seg[3]
-		}
-		switch {
-		case is(http.MethodPost, "v2", "*", "instances", "*", "assets", "export"):
-			c.op = "ExportAsset"
-		case is(http.MethodGet, "v2", "*", "instances", "*", "assets", "jobs", "*"):
-			c.op, c.id = "CheckAssetJobStatus", seg[6]
-		case is(http.MethodGet, "v2", "*", "instances", "*", "assets", "archives", "*"):
-			c.op, c.id = "DownloadAssetArchive", seg[6]
-		default:
-			return call{}, false
-		}
-	default:
-		return call{}, false
-	}
-	c.method = method
-	return c, true
+	return c, nil
 }
 
 // serve is the server's one handler: route, record, apply faults and
@@ -224,15 +224,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the client went away
 	}
-	c, known := route(r.Method, r.URL.Path)
-	if !known {
-		c = call{svc: hss}
-		if strings.HasPrefix(r.URL.Path, "/v2/") {
-			c.svc = roma
-		}
-	}
+	c, handle := route(r.Method, r.URL.Path)
 	c.body, c.r, c.reqID = body, r, reqID
-	if known {
+	if handle != nil {
 		s.Record(c.op, r, body)
 	}
 	fault, ok := s.Begin(r.Context(), c.op)
@@ -243,7 +237,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, c, fault)
 		return
 	}
-	if !known {
+	if handle == nil {
 		writeError(w, c.svc, reqID, errorf(http.StatusNotFound, codeNoAPI, "The API does not exist or has not been published in the environment"))
 		return
 	}
@@ -259,7 +253,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, c.svc, reqID, e)
 		return
 	}
-	if e := s.dispatch(w, c); e != nil {
+	if e := handle(s, w, c); e != nil {
 		writeError(w, c.svc, reqID, e)
 	}
 }
@@ -277,30 +271,6 @@ func (s *Server) checkScope(c call) *apiError {
 		return errorf(http.StatusNotFound, codeROMANoInst, "The instance does not exist. project_id: %s, instance_id: %s", c.project, c.instance)
 	}
 	return nil
-}
-
-func (s *Server) dispatch(w http.ResponseWriter, c call) *apiError {
-	switch c.op {
-	case "ExportContainerList":
-		return s.exportContainerList(w, c)
-	case "ListQueryExportTask":
-		return s.listQueryExportTask(w, c)
-	case "ListDownloadExportedFile":
-		return s.downloadExportedFile(w, c)
-	case "ListImageScanPolicy":
-		return s.listImageScanPolicy(w, c)
-	case "ListImageScanTask":
-		return s.listImageScanTask(w, c)
-	case "ShowVulScanPolicy":
-		return s.showVulScanPolicy(w, c)
-	case "ExportAsset":
-		return s.exportAsset(w, c)
-	case "CheckAssetJobStatus":
-		return s.checkAssetJobStatus(w, c)
-	case "DownloadAssetArchive":
-		return s.downloadAssetArchive(w, c)
-	}
-	return errorf(http.StatusNotFound, codeNoAPI, "The API does not exist or has not been published in the environment")
 }
 
 // writeFault answers with an injected fault.
