@@ -88,16 +88,41 @@ func (s *Server) SetTimingScanTask(t TimingScanTask) {
 	s.timing = t
 }
 
-// exportFields are the ExportField values CreateComponentExportJob accepts,
-// in the order used when ExportField is empty, with the header titles of the
-// .xlsx file.
-var exportFields = []struct{ field, title string }{
-	{"Name", "Component"},
-	{"Version", "Version"},
-	{"Path", "Path"},
-	{"Type", "Type"},
-	{"VulCount", "Vulnerabilities"},
-	{"ImageID", "Image ID"},
+// exportField is one ExportField value: the header title of the .xlsx file
+// and the cell of a row.
+type exportField struct {
+	name, title string
+	value       func(Component) string
+}
+
+// exportFields are the ExportField values CreateComponentExportJob accepts
+// (and By sorts on), in the order used when ExportField is empty.
+var exportFields = []exportField{
+	{"Name", "Component", func(c Component) string { return c.Name }},
+	{"Version", "Version", func(c Component) string { return c.Version }},
+	{"Path", "Path", func(c Component) string { return c.Path }},
+	{"Type", "Type", func(c Component) string { return c.Type }},
+	{"VulCount", "Vulnerabilities", func(c Component) string { return strconv.Itoa(c.VulCount) }},
+	{"ImageID", "Image ID", func(c Component) string { return c.ImageID }},
+}
+
+// exportFieldNames is "Name, Version, …" for error messages.
+var exportFieldNames = func() string {
+	names := make([]string, len(exportFields))
+	for i, f := range exportFields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}()
+
+// lookupField returns the ExportField called name, or nil.
+func lookupField(name string) *exportField {
+	for i := range exportFields {
+		if exportFields[i].name == name {
+			return &exportFields[i]
+		}
+	}
+	return nil
 }
 
 // ColumnTitle returns the header title the emulator writes in the .xlsx file
@@ -105,30 +130,18 @@ var exportFields = []struct{ field, title string }{
 // "Path" -> "Path", "Type" -> "Type", "VulCount" -> "Vulnerabilities",
 // "ImageID" -> "Image ID"), or "" for an unknown field.
 func ColumnTitle(field string) string {
-	for _, f := range exportFields {
-		if f.field == field {
-			return f.title
-		}
+	if f := lookupField(field); f != nil {
+		return f.title
 	}
 	return ""
 }
 
-func (c Component) field(name string) string {
-	switch name {
-	case "Name":
-		return c.Name
-	case "Version":
-		return c.Version
-	case "Path":
-		return c.Path
-	case "Type":
-		return c.Type
-	case "VulCount":
-		return strconv.Itoa(c.VulCount)
-	case "ImageID":
-		return c.ImageID
-	}
-	return ""
+// textFilters are the filter Names that compare text, with the ExportField
+// whose value they compare.
+var textFilters = map[string]string{
+	"ComponentName":    "Name",
+	"ComponentVersion": "Version",
+	"ComponentType":    "Type",
 }
 
 // vulLevels are the severities the VulLevel filter accepts.
@@ -184,18 +197,20 @@ func (s *Server) createComponentExportJob(c *call) (any, *apiError) {
 	if req.Offset != nil {
 		offset = *req.Offset
 	}
-	fields := req.ExportField
-	if len(fields) == 0 {
-		for _, f := range exportFields {
-			fields = append(fields, f.field)
+	fields := exportFields
+	if len(req.ExportField) > 0 {
+		fields = make([]exportField, len(req.ExportField))
+		for i, name := range req.ExportField {
+			f := lookupField(name)
+			if f == nil {
+				return nil, errorf("InvalidParameterValue", "ExportField %q is not supported; allowed: %s", name, exportFieldNames)
+			}
+			fields[i] = *f
 		}
 	}
 	header := make([]string, len(fields))
 	for i, f := range fields {
-		header[i] = ColumnTitle(f)
-		if header[i] == "" {
-			return nil, errorf("InvalidParameterValue", "ExportField %q is not supported; allowed: Name, Version, Path, Type, VulCount, ImageID", f)
-		}
+		header[i] = f.title
 	}
 	filters := make([]componentFilter, 0, len(req.Filters))
 	for i, f := range req.Filters {
@@ -205,11 +220,10 @@ func (s *Server) createComponentExportJob(c *call) (any, *apiError) {
 		}
 		filters = append(filters, cf)
 	}
-	var by string
+	var by *exportField
 	if req.By != nil && *req.By != "" {
-		by = *req.By
-		if ColumnTitle(by) == "" {
-			return nil, errorf("InvalidParameterValue", "By %q is not supported; allowed: Name, Version, Path, Type, VulCount, ImageID", by)
+		if by = lookupField(*req.By); by == nil {
+			return nil, errorf("InvalidParameterValue", "By %q is not supported; allowed: %s", *req.By, exportFieldNames)
 		}
 	}
 	desc := false
@@ -246,16 +260,16 @@ func (s *Server) createComponentExportJob(c *call) (any, *apiError) {
 	if !known {
 		return nil, errorf("ResourceNotFound", "the local image %q does not exist", *req.ImageID)
 	}
-	if by != "" {
+	if by != nil {
 		sort.SliceStable(rows, func(i, j int) bool {
 			a, b := rows[i], rows[j]
 			if desc {
 				a, b = b, a
 			}
-			if by == "VulCount" {
+			if by.name == "VulCount" { // a number, not text
 				return a.VulCount < b.VulCount
 			}
-			return a.field(by) < b.field(by)
+			return by.value(a) < by.value(b)
 		})
 	}
 	if offset > uint64(len(rows)) {
@@ -269,7 +283,7 @@ func (s *Server) createComponentExportJob(c *call) (any, *apiError) {
 	for i, comp := range rows {
 		out[i] = make([]string, len(fields))
 		for j, f := range fields {
-			out[i][j] = comp.field(f)
+			out[i][j] = f.value(comp)
 		}
 	}
 
@@ -292,7 +306,8 @@ func newComponentFilter(i int, f assetFilter) (componentFilter, *apiError) {
 	}
 	exact := f.ExactMatch != nil && *f.ExactMatch
 	values := f.Values
-	text := func(get func(Component) string) componentFilter {
+	if field, ok := textFilters[*f.Name]; ok {
+		get := lookupField(field).value
 		return func(c Component) bool {
 			v := get(c)
 			for _, want := range values {
@@ -301,15 +316,9 @@ func newComponentFilter(i int, f assetFilter) (componentFilter, *apiError) {
 				}
 			}
 			return false
-		}
+		}, nil
 	}
 	switch *f.Name {
-	case "ComponentName":
-		return text(func(c Component) string { return c.Name }), nil
-	case "ComponentVersion":
-		return text(func(c Component) string { return c.Version }), nil
-	case "ComponentType":
-		return text(func(c Component) string { return c.Type }), nil
 	case "VulLevel":
 		for _, v := range values {
 			if !slices.Contains(vulLevels, v) {
