@@ -310,11 +310,7 @@ func (s *Server) downloadExportedFile(w http.ResponseWriter, c call) *apiError {
 	if err != nil {
 		return errorf(http.StatusInternalServerError, codeHSSInternal, "building the file failed: %v", err)
 	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+t.fileName+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	writeFile(w, t.fileName, data)
 	return nil
 }
 

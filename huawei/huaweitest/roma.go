@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/cloudexport/cloudexport/internal/emulator"
@@ -216,11 +215,7 @@ func (s *Server) downloadAssetArchive(w http.ResponseWriter, c call) *apiError {
 	if err != nil {
 		return errorf(http.StatusInternalServerError, codeROMAInternal, "Building the archive failed: %v", err)
 	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="assets-`+j.id+`.zip"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	writeFile(w, "assets-"+j.id+".zip", data)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -300,6 +301,15 @@ func writeError(w http.ResponseWriter, svc service, reqID string, e *apiError) {
 		body["request_id"] = reqID
 	}
 	writeJSON(w, e.status, body)
+}
+
+// writeFile answers 200 with data as a download named name.
+func writeFile(w http.ResponseWriter, name string, data []byte) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(data)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
