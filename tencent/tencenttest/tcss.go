@@ -361,6 +361,20 @@ func (s *Server) lookupJob(id string) *exportJob {
 	return s.jobs[id]
 }
 
+// jobParam returns the export job named by an action's job id parameter
+// (called param), or the vendor's error for a missing id or, with the code
+// unknown, for an id that names no job.
+func (s *Server) jobParam(param string, id *string, unknown string) (*exportJob, *apiError) {
+	if id == nil || *id == "" {
+		return nil, errorf("InvalidParameter", "the required parameter `%s` is missing", param)
+	}
+	j := s.lookupJob(*id)
+	if j == nil {
+		return nil, errorf(unknown, "the export job %q does not exist", *id)
+	}
+	return j, nil
+}
+
 // downloadURL is where the file of job j is served.
 func (s *Server) downloadURL(j *exportJob) string {
 	return s.URL() + downloadPrefix + j.token + "/" + j.id + ".xlsx"
@@ -380,12 +394,9 @@ func (s *Server) describeExportJobResult(c *call) (any, *apiError) {
 	if err := decodeParams(c.body, &req, "JobId"); err != nil {
 		return nil, err
 	}
-	if req.JobId == nil || *req.JobId == "" {
-		return nil, errorf("InvalidParameter", "the required parameter `JobId` is missing")
-	}
-	j := s.lookupJob(*req.JobId)
-	if j == nil {
-		return nil, errorf("InvalidParameterValue.DataNotFound", "the export job %q does not exist", *req.JobId)
+	j, err := s.jobParam("JobId", req.JobId, "InvalidParameterValue.DataNotFound")
+	if err != nil {
+		return nil, err
 	}
 	progress := math.Round(j.job.Progress(c.now)*10000) / 100 // percent with two decimals
 	res := exportJobResult{ExportProgress: &progress}
@@ -412,12 +423,9 @@ func (s *Server) describeExportJobDownloadURL(c *call) (any, *apiError) {
 	if err := decodeParams(c.body, &req, "JobID"); err != nil {
 		return nil, err
 	}
-	if req.JobID == nil || *req.JobID == "" {
-		return nil, errorf("InvalidParameter", "the required parameter `JobID` is missing")
-	}
-	j := s.lookupJob(*req.JobID)
-	if j == nil {
-		return nil, errorf("InvalidParameter", "the export job %q does not exist", *req.JobID)
+	j, err := s.jobParam("JobID", req.JobID, "InvalidParameter")
+	if err != nil {
+		return nil, err
 	}
 	var res struct {
 		DownloadURL *string `json:"DownloadURL"`
