@@ -239,14 +239,6 @@ func TestExportTaskLifecycle(t *testing.T) {
 			}
 		}
 	})
-	t.Run("unknown task and file", func(t *testing.T) {
-		for _, p := range []string{"/export-task/nope", "/download/nope"} {
-			a := mustDo(t, s, raw{method: "GET", path: hssPath(s, p)})
-			if a.status != 404 || a.str("error_code") != "HSS.1004" {
-				t.Errorf("%s: %d %s", p, a.status, a.body)
-			}
-		}
-	})
 }
 
 func TestScanPoliciesWithSDKModels(t *testing.T) {

@@ -243,14 +243,6 @@ func TestAssetJobFailures(t *testing.T) {
 			t.Errorf("status = %s", a.body)
 		}
 	})
-	t.Run("unknown job and archive", func(t *testing.T) {
-		for _, p := range []string{"/assets/jobs/nope", "/assets/archives/nope"} {
-			a := mustDo(t, s, raw{method: "GET", path: romaPath(s, p)})
-			if a.status != 404 || a.str("error_code") != "ROMA.00110006" {
-				t.Errorf("%s: %d %s", p, a.status, a.body)
-			}
-		}
-	})
 }
 
 func TestDocsStatusStyle(t *testing.T) {

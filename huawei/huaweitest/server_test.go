@@ -40,3 +40,18 @@ func TestRoute(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownIDs(t *testing.T) {
+	s := newTestServer(t)
+	for _, c := range []struct{ path, code string }{
+		{hssPath(s, "/export-task/nope"), "HSS.1004"},
+		{hssPath(s, "/download/nope"), "HSS.1004"},
+		{romaPath(s, "/assets/jobs/nope"), "ROMA.00110006"},
+		{romaPath(s, "/assets/archives/nope"), "ROMA.00110006"},
+	} {
+		a := mustDo(t, s, raw{method: "GET", path: c.path})
+		if a.status != 404 || a.str("error_code") != c.code {
+			t.Errorf("%s: %d %s, want 404 %s", c.path, a.status, a.body, c.code)
+		}
+	}
+}
