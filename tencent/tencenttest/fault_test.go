@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	"github.com/xuri/excelize/v2"
 )
@@ -95,14 +94,12 @@ func TestFaultTimes(t *testing.T) {
 // which re-sends the same signed request, passes the signature check.
 func TestSDKRetriesThrottledRequest(t *testing.T) {
 	s := newTestServer(t)
-	id, key := s.Credentials()
-	cpf := profile.NewClientProfile()
-	cpf.HttpProfile.Scheme = "http"
-	cpf.HttpProfile.Endpoint = s.srv.Listener.Addr().String()
-	cpf.RateLimitExceededMaxRetries = 2
-	cpf.RateLimitExceededRetryDuration = profile.ConstantDurationFunc(time.Millisecond)
-	c := common.NewCommonClient(common.NewCredential(id, key), Region, cpf)
-	c.WithHttpTransport(s.srv.Client().Transport)
+	c := newClient(t, s, func(c *clientConfig) {
+		c.profile = func(cpf *profile.ClientProfile) {
+			cpf.RateLimitExceededMaxRetries = 2
+			cpf.RateLimitExceededRetryDuration = profile.ConstantDurationFunc(time.Millisecond)
+		}
+	})
 	s.Inject(Fault{Kind: Throttle, Times: 2})
 	if _, err := send(context.Background(), c, "tcss", "DescribeImageRegistryTimingScanTask", nil); err != nil {
 		t.Fatalf("after two throttled tries: %v, want success", err)
@@ -283,12 +280,7 @@ func TestOptions(t *testing.T) {
 func BenchmarkSignedCall(b *testing.B) {
 	s := NewServer()
 	defer s.Close()
-	id, key := s.Credentials()
-	cpf := profile.NewClientProfile()
-	cpf.HttpProfile.Scheme = "http"
-	cpf.HttpProfile.Endpoint = s.srv.Listener.Addr().String()
-	c := common.NewCommonClient(common.NewCredential(id, key), Region, cpf)
-	c.WithHttpTransport(s.srv.Client().Transport)
+	c := newClient(b, s)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := send(context.Background(), c, "tcss", "DescribeImageRegistryTimingScanTask", nil); err != nil {

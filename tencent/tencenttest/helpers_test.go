@@ -28,11 +28,12 @@ type clientConfig struct {
 	region                     string
 	unsignedPayload            bool
 	transport                  http.RoundTripper
+	profile                    func(*profile.ClientProfile) // further profile settings
 }
 
 // newClient returns the SDK's common client pointed at s with the server's
 // permanent credentials, changed by the given tweaks.
-func newClient(t *testing.T, s *Server, tweaks ...func(*clientConfig)) *common.Client {
+func newClient(t testing.TB, s *Server, tweaks ...func(*clientConfig)) *common.Client {
 	t.Helper()
 	id, key := s.Credentials()
 	cfg := clientConfig{secretID: id, secretKey: key, region: Region}
@@ -44,6 +45,9 @@ func newClient(t *testing.T, s *Server, tweaks ...func(*clientConfig)) *common.C
 	cpf.HttpProfile.Endpoint = s.srv.Listener.Addr().String()
 	cpf.HttpProfile.ReqTimeout = 10
 	cpf.UnsignedPayload = cfg.unsignedPayload
+	if cfg.profile != nil {
+		cfg.profile(cpf)
+	}
 	c := common.NewCommonClient(common.NewTokenCredential(cfg.secretID, cfg.secretKey, cfg.token), cfg.region, cpf)
 	rt := cfg.transport
 	if rt == nil {
