@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/provider/providertest"
@@ -14,15 +13,7 @@ import (
 func TestConformance(t *testing.T) {
 	providertest.Run(t, providertest.Harness{
 		New: func(t *testing.T) (provider.Provider, providertest.Emulator) {
-			srv := huaweitest.NewServer()
-			t.Cleanup(srv.Close)
-			srv.SetJobDuration(30 * time.Millisecond)
-			opts := srv.Options()
-			opts.Retry = provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}}
-			p, err := huawei.New(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, srv := emulated(t, 30*time.Millisecond)
 			return p, srv
 		},
 		Requests: map[export.Kind]export.Request{

@@ -32,7 +32,7 @@ func emulated(t *testing.T, jobs time.Duration) (*huawei.Provider, *huaweitest.S
 	t.Cleanup(srv.Close)
 	srv.SetJobDuration(jobs)
 	opts := srv.Options()
-	opts.Retry = provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}}
+	opts.Retry = testRetry
 	p, err := huawei.New(opts)
 	if err != nil {
 		t.Fatal(err)

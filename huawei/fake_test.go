@@ -70,9 +70,12 @@ func (f *fake) options() huawei.Options {
 		SK:             testSK,
 		ROMAInstanceID: testInst,
 		Endpoints:      map[string]string{"hss": f.srv.URL, "roma": f.srv.URL},
-		Retry:          provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}},
+		Retry:          testRetry,
 	}
 }
+
+// testRetry is the retry policy of the tests: three tries, tiny backoffs.
+var testRetry = provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}}
 
 func (f *fake) provider(t *testing.T) *huawei.Provider {
 	t.Helper()
