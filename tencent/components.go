@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -183,7 +184,7 @@ func (p *Provider) createComponents(ctx context.Context, t export.Components, re
 		ID:       resp.JobId,
 		Region:   p.region,
 		Scope:    map[string]string{"image_id": t.ImageID},
-		Created:  p.now().UTC(),
+		Created:  time.Now().UTC(),
 	}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
@@ -179,7 +180,7 @@ func (p *Provider) createImages(ctx context.Context, t export.MachineImages, req
 			scopeBucket:   t.Bucket,
 			scopeFormat:   *r.ExportFormat,
 		},
-		Created: p.now().UTC(),
+		Created: time.Now().UTC(),
 	}, nil
 }
 

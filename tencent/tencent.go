@@ -31,7 +31,6 @@ type Provider struct {
 	limiter *provider.RateLimiter
 	retry   provider.RetryPolicy
 	log     *slog.Logger
-	now     func() time.Time
 }
 
 var (
@@ -67,7 +66,6 @@ func New(opts Options) (*Provider, error) {
 		limiter: provider.NewRateLimiter(opts.RateLimit),
 		retry:   opts.Retry,
 		log:     opts.Logger,
-		now:     time.Now,
 	}
 	if p.retry.Retryable == nil {
 		p.retry.Retryable = throttled
