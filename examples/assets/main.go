@@ -1,6 +1,7 @@
 // Command assets exports integration assets (applications and tasks) of a
-// Huawei Cloud ROMA Connect instance (ExportAsset), waits for the job,
-// downloads the archive once and lists what it holds.
+// Huawei Cloud ROMA Connect instance (ExportAsset) with provider.Export, which
+// splits more than 100 ids into several jobs and waits for them, then
+// downloads each archive once and lists what it holds.
 //
 //	go run ./examples/assets
 //
@@ -9,9 +10,9 @@
 // it calls the real cloud (project id from -project or HUAWEICLOUD_SDK_PROJECT_ID):
 //
 //	HUAWEICLOUD_SDK_AK=… HUAWEICLOUD_SDK_SK=… HUAWEICLOUD_SDK_PROJECT_ID=… \
-//	  go run ./examples/assets -region cn-north-4 -instance <instance id> -apps <app id>,<app id> -out assets.zip
+//	  go run ./examples/assets -region cn-north-4 -instance <instance id> -apps <app id>,<app id> -out ./archives
 //
-// ROMA serves each archive once: keep the file (-out) if you need it again.
+// ROMA serves each archive once: keep the files (-out) if you need them again.
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,7 +41,7 @@ func main() {
 	instance := flag.String("instance", "", "ROMA Connect instance id; required against the real cloud")
 	apps := flag.String("apps", "", "comma-separated application ids")
 	tasks := flag.String("tasks", "", "comma-separated task ids")
-	out := flag.String("out", "", "also save the archive to this file")
+	out := flag.String("out", "", "also save each archive into this directory")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -75,45 +77,58 @@ func main() {
 	// provider.Export splits more than 100 ids into several jobs; ROMA runs
 	// one job per instance at a time, and the adapter waits its turn.
 	target := export.Assets{AppIDs: split(*apps), TaskIDs: split(*tasks)}
-	job, err := p.CreateExportJob(ctx, export.Request{Target: target})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("started ROMA asset export job %s on instance %s\n", job.ID, job.Scope["instance_id"])
-	st, err := provider.Wait(ctx, p, job, &provider.WaitOptions{
+	sts, err := provider.Export(ctx, p, export.Request{Target: target}, &provider.ExportOptions{Wait: provider.WaitOptions{
 		MinDelay: 200 * time.Millisecond,
 		MaxDelay: 10 * time.Second,
 		OnProgress: func(s export.Status) {
 			if s.Progress < 0 {
-				fmt.Printf("  %s\n", s.State)
+				fmt.Printf("  job %s: %s\n", s.Job.ID, s.State)
 			} else {
-				fmt.Printf("  %s %3.0f%%\n", s.State, 100*s.Progress)
+				fmt.Printf("  job %s: %s %3.0f%%\n", s.Job.ID, s.State, 100*s.Progress)
 			}
 		},
-	})
+	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if len(st.Files) == 0 {
-		log.Fatalf("the job succeeded without an archive: %s", st.Message)
+	for _, st := range sts {
+		if len(st.Files) == 0 {
+			log.Fatalf("job %s succeeded without an archive: %s", st.Job.ID, st.Message)
+		}
+		for _, f := range st.Files {
+			fmt.Printf("downloading %s of job %s (served once)\n", f.Name, st.Job.ID)
+			data := download(ctx, p, st.Job, f)
+			if *out != "" {
+				name := filepath.Join(*out, filepath.Base(f.Name))
+				if err := os.MkdirAll(*out, 0o700); err != nil {
+					log.Fatal(err)
+				}
+				if err := os.WriteFile(name, data, 0o600); err != nil {
+					log.Fatal(err)
+				}
+				fmt.Printf("saved %d bytes to %s\n", len(data), name)
+			}
+			list(data)
+		}
 	}
-	f := st.Files[0]
-	fmt.Printf("downloading %s (served once)\n", f.Name)
+}
+
+// download reads one archive whole: a zip file is read from its end.
+func download(ctx context.Context, p *huawei.Provider, job export.Job, f export.File) []byte {
 	rc, err := p.Download(ctx, job, f)
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer rc.Close()
 	data, err := io.ReadAll(rc)
-	rc.Close()
 	if err != nil {
 		log.Fatal(err)
 	}
-	if *out != "" {
-		if err := os.WriteFile(*out, data, 0o600); err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("saved %d bytes to %s\n", len(data), *out)
-	}
+	return data
+}
+
+// list prints the entries of an archive and the first rows of its CSV files.
+func list(data []byte) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		log.Fatalf("the archive is not a zip file: %v", err)
