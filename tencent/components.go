@@ -285,18 +285,15 @@ func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) 
 	if f.URL == "" {
 		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
 	}
+	where := redactURL(f.URL) // the query of a presigned URL is a credential
 	u, err := url.Parse(f.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errs.Invalid("File.URL: %s is not an http or https URL", redactURL(f.URL))
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, errs.Invalid("File.URL: %s is not an http or https URL", where)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
 	if err != nil {
-		return nil, errs.Invalid("File.URL: %s: %v", redactURL(f.URL), err)
+		return nil, errs.Invalid("File.URL: %s cannot be requested", where)
 	}
-	where := redactURL(f.URL)
 	p.debug(ctx, "tencent download", "job", job.ID, "url", where)
 	resp, err := p.http.Do(req)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -342,5 +343,23 @@ func TestDownload(t *testing.T) {
 	_, err = p.Download(context.Background(), imgJob, export.File{Path: "/img-dz6w75t0_system_snap-1.raw"})
 	if !errors.Is(err, provider.ErrUnsupported) || !strings.Contains(err.Error(), "/img-dz6w75t0_system_snap-1.raw") {
 		t.Errorf("machine image download: err = %v, want ErrUnsupported naming the path", err)
+	}
+}
+
+// TestDownloadCancelled checks that a cancelled ctx ends Download with
+// context.Canceled and nothing is fetched.
+func TestDownloadCancelled(t *testing.T) {
+	var hits atomic.Int32
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer files.Close()
+	p := newFake(t).provider()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := p.Download(ctx, componentsJob, export.File{URL: files.URL + "/a.xlsx?sign=s3cr3t"})
+	if err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled itself", err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d fetches, want none", n)
 	}
 }
