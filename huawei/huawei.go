@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
@@ -205,6 +206,9 @@ var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // resolveEndpoints returns the base URL of every service: Options.Endpoints
 // where given, else the public endpoint of the region.
 func resolveEndpoints(o Options) (map[string]*url.URL, error) {
+	if o.Region != "" && (!regionPattern.MatchString(o.Region) || len(o.Region) > 64) {
+		return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
+	}
 	known := []string{ServiceHSS, ServiceROMA}
 	out := map[string]*url.URL{}
 	for k, v := range o.Endpoints {
@@ -230,14 +234,8 @@ func resolveEndpoints(o Options) (map[string]*url.URL, error) {
 		if o.Region == "" {
 			return nil, invalid("Options.Region: required unless Options.Endpoints gives both %q and %q (e.g. \"cn-north-4\")", ServiceHSS, ServiceROMA)
 		}
-		if !regionPattern.MatchString(o.Region) || len(o.Region) > 64 {
-			return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
-		}
 		u, _ := url.Parse(defaultEndpoint(svc, o.Region))
 		out[svc] = u
-	}
-	if o.Region != "" && (!regionPattern.MatchString(o.Region) || len(o.Region) > 64) {
-		return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
 	}
 	return out, nil
 }
@@ -257,8 +255,8 @@ func checkID(field, v string, max int) error {
 	if v == "" {
 		return invalid("%s: empty", field)
 	}
-	if len([]rune(v)) > max {
-		return invalid("%s: %d characters; want at most %d", field, len([]rune(v)), max)
+	if n := utf8.RuneCountInString(v); n > max {
+		return invalid("%s: %d characters; want at most %d", field, n, max)
 	}
 	if strings.ContainsAny(v, "/?#%\\") || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return invalid("%s: %q holds a character not allowed in an id (/ ? # %% \\ or a control character)", field, v)
