@@ -89,6 +89,9 @@ func main() {
 		log.Fatal(err)
 	}
 
+	if len(st.Files) == 0 { // TCSS reported success without a link
+		log.Fatalf("job %s succeeded without a file: %s", job.ID, st.Message)
+	}
 	f := st.Files[0]
 	rc, err := p.Download(ctx, job, f)
 	if err != nil {
