@@ -154,6 +154,16 @@ func (p *Provider) createAssets(ctx context.Context, req export.Request, t expor
 	return job, nil
 }
 
+func (p *Provider) runningJob(key string) *export.Job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ri := p.instances[key]; ri != nil && ri.running != nil {
+		j := *ri.running
+		return &j
+	}
+	return nil
+}
+
 func (p *Provider) romaInstance(key string) *romaInstance {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -163,16 +173,6 @@ func (p *Provider) romaInstance(key string) *romaInstance {
 		p.instances[key] = ri
 	}
 	return ri
-}
-
-func (p *Provider) runningJob(key string) *export.Job {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if ri := p.instances[key]; ri != nil && ri.running != nil {
-		j := *ri.running
-		return &j
-	}
-	return nil
 }
 
 // jobEnded forgets job as its instance's running job.
@@ -222,10 +222,7 @@ type romaReason struct {
 }
 
 func (p *Provider) pollAssets(ctx context.Context, job export.Job) (export.Status, error) {
-	inst := job.Scope["instance_id"]
-	if err := checkID(`Job.Scope["instance_id"]`, inst, maxInstanceLen); err != nil {
-		return export.Status{}, err
-	}
+	inst := job.Scope["instance_id"] // checked by checkJob
 	pid := p.jobProject(job)
 	var out romaJob
 	err := p.callJSON(ctx, call{service: ServiceROMA, action: actionCheckAssetJobStatus, method: http.MethodGet, project: pid,
@@ -315,10 +312,7 @@ func romaReasons(rs []romaReason) string {
 }
 
 func (p *Provider) downloadAssets(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	inst := job.Scope["instance_id"]
-	if err := checkID(`Job.Scope["instance_id"]`, inst, maxInstanceLen); err != nil {
-		return nil, err
-	}
+	inst := job.Scope["instance_id"] // checked by checkJob
 	if err := checkID("File.ID (ROMA archive_id)", f.ID, 128); err != nil {
 		return nil, err
 	}

@@ -349,7 +349,9 @@ func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) 
 	}
 }
 
-// checkJob checks that job was made by this adapter.
+// checkJob checks that job was made by this adapter and that the ids its
+// calls put in a path are safe: ID, the project and, for assets, the ROMA
+// instance.
 func (p *Provider) checkJob(job export.Job) error {
 	if job.Provider != Name {
 		return invalid("Job.Provider: %q; want %q (a job of another provider)", job.Provider, Name)
@@ -367,6 +369,9 @@ func (p *Provider) checkJob(job export.Job) error {
 		if err := checkID(`Job.Scope["project_id"]`, pid, 64); err != nil {
 			return err
 		}
+	}
+	if job.Kind == export.KindAssets {
+		return checkID(`Job.Scope["instance_id"]`, job.Scope["instance_id"], maxInstanceLen)
 	}
 	return nil
 }
