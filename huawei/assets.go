@@ -30,7 +30,7 @@ const (
 // romaInstance serialises the asset exports of one ROMA Connect instance.
 type romaInstance struct {
 	slot    chan struct{} // capacity 1: held while waiting for the previous job and creating
-	running *export.Job   // the last job started here and not yet seen ended; guarded by Provider.mu
+	running *export.Job   // the last job started here and not yet seen ended, never changed in place; guarded by Provider.mu
 }
 
 // assetID is one id of the ExportAsset body.
@@ -126,7 +126,10 @@ func (p *Provider) createAssets(ctx context.Context, req export.Request, t expor
 		return export.Job{}, ctx.Err()
 	}
 	defer func() { <-ri.slot }()
-	if prev := p.runningJob(key); prev != nil {
+	p.mu.Lock()
+	prev := ri.running
+	p.mu.Unlock()
+	if prev != nil {
 		if err := p.waitEnded(ctx, *prev); err != nil {
 			return export.Job{}, err
 		}
@@ -152,16 +155,6 @@ func (p *Provider) createAssets(ctx context.Context, req export.Request, t expor
 	ri.running = &j
 	p.mu.Unlock()
 	return job, nil
-}
-
-func (p *Provider) runningJob(key string) *export.Job {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if ri := p.instances[key]; ri != nil && ri.running != nil {
-		j := *ri.running
-		return &j
-	}
-	return nil
 }
 
 func (p *Provider) romaInstance(key string) *romaInstance {
