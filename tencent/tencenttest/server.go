@@ -164,7 +164,6 @@ func errorf(code, format string, args ...any) *apiError {
 
 // call is one authenticated API request as a handler sees it.
 type call struct {
-	action string
 	region string // X-TC-Region, "" when absent
 	body   []byte
 	now    time.Time
@@ -275,7 +274,7 @@ func (s *Server) dispatch(r *http.Request, action string, body []byte) (any, *ap
 	if !ok {
 		return nil, errorf("InvalidAction", "the action `%s` of product %s (version %s) does not exist", action, product, version)
 	}
-	return h(s, &call{action: action, region: r.Header.Get("X-TC-Region"), body: body, now: time.Now()})
+	return h(s, &call{region: r.Header.Get("X-TC-Region"), body: body, now: time.Now()})
 }
 
 // withRequestID marshals v (a JSON object) and wraps it as
