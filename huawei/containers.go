@@ -182,10 +182,8 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, t e
 	if err != nil {
 		return export.Job{}, err
 	}
-	q := url.Values{"export_size": {strconv.Itoa(x.size)}}
-	if x.entProject != "" {
-		q.Set("enterprise_project_id", x.entProject)
-	}
+	q := entQuery(x.entProject)
+	q.Set("export_size", strconv.Itoa(x.size))
 	var out struct {
 		TaskID string `json:"task_id"`
 	}
@@ -216,7 +214,7 @@ func (p *Provider) pollContainers(ctx context.Context, job export.Job) (export.S
 	pid := p.jobProject(job)
 	var out hssTask
 	err := p.callJSON(ctx, call{service: ServiceHSS, action: actionListQueryExportTask, method: http.MethodGet,
-		project: pid, path: "/v5/" + pid + "/export-task/" + job.ID, query: entQuery(job)}, &out)
+		project: pid, path: "/v5/" + pid + "/export-task/" + job.ID, query: entQuery(job.Scope["enterprise_project_id"])}, &out)
 	if err != nil {
 		return export.Status{}, err
 	}
@@ -268,17 +266,17 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 	}
 	pid := p.jobProject(job)
 	resp, err := p.send(ctx, call{service: ServiceHSS, action: actionListDownloadExportedFile, method: http.MethodGet,
-		project: pid, path: "/v5/" + pid + "/download/" + f.ID, query: entQuery(job)})
+		project: pid, path: "/v5/" + pid + "/download/" + f.ID, query: entQuery(job.Scope["enterprise_project_id"])})
 	if err != nil {
 		return nil, err
 	}
 	return resp.Body, nil
 }
 
-// entQuery carries the job's enterprise project, if any.
-func entQuery(job export.Job) url.Values {
+// entQuery is an HSS query with enterprise_project_id set to ep, if any.
+func entQuery(ep string) url.Values {
 	q := url.Values{}
-	if ep := job.Scope["enterprise_project_id"]; ep != "" {
+	if ep != "" {
 		q.Set("enterprise_project_id", ep)
 	}
 	return q

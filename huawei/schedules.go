@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -78,7 +77,7 @@ type ImageScanRegistry struct {
 // global_image_type=registry, the provider's enterprise project) verbatim,
 // including rate_limit and time_scope, which scan.Schedule has no place for.
 func (p *Provider) ImageScanPolicy(ctx context.Context) (*ImageScanPolicy, error) {
-	q := p.entQueryDefault()
+	q := entQuery(p.entProject)
 	q.Set("type", "cycle")
 	q.Set("global_image_type", "registry")
 	var out ImageScanPolicy
@@ -144,7 +143,7 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 	if err != nil {
 		return scan.Schedule{}, err
 	}
-	q := p.entQueryDefault()
+	q := entQuery(p.entProject)
 	q.Set("type", "image_scan")
 	q.Set("task_type", "cycle")
 	q.Set("global_image_type", "registry")
@@ -261,7 +260,7 @@ type VulScanTime struct {
 func (p *Provider) VulScanPolicy(ctx context.Context) (*VulScanPolicy, error) {
 	var out VulScanPolicy
 	err := p.callJSON(ctx, call{service: ServiceHSS, action: actionShowVulScanPolicy, method: http.MethodGet,
-		project: p.projectID, path: "/v5/" + p.projectID + "/vulnerability/scan-policy", query: p.entQueryDefault()}, &out)
+		project: p.projectID, path: "/v5/" + p.projectID + "/vulnerability/scan-policy", query: entQuery(p.entProject)}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -331,13 +330,4 @@ func hostVulScheduleFrom(pol *VulScanPolicy) scan.Schedule {
 	}
 	s.HostIDs = append(s.HostIDs, pol.HostIDs...)
 	return s
-}
-
-// entQueryDefault carries the provider's enterprise project, if any.
-func (p *Provider) entQueryDefault() url.Values {
-	q := url.Values{}
-	if p.entProject != "" {
-		q.Set("enterprise_project_id", p.entProject)
-	}
-	return q
 }
