@@ -194,17 +194,13 @@ func (p *Provider) waitEnded(ctx context.Context, prev export.Job) error {
 	}
 }
 
-// romaJob is the CheckAssetJobStatus answer.
+// romaJob is the part of the CheckAssetJobStatus answer the adapter reads.
 type romaJob struct {
-	ID              string       `json:"id"`
-	Type            string       `json:"type"`
 	Status          string       `json:"status"`
 	Reasons         []romaReason `json:"reasons"`
 	Reason          []romaReason `json:"reason"` // the docs' spelling
 	ProgressPercent *float64     `json:"progress_percent"`
 	ArchiveID       string       `json:"archive_id"`
-	BeginTime       string       `json:"begin_time"`
-	EndTime         string       `json:"end_time"`
 }
 
 type romaReason struct {

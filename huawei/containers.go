@@ -201,9 +201,8 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, t e
 	return job, nil
 }
 
-// hssTask is the ListQueryExportTask answer.
+// hssTask is the part of the ListQueryExportTask answer the adapter reads.
 type hssTask struct {
-	TaskID     string `json:"task_id"`
 	TaskName   string `json:"task_name"`
 	TaskStatus string `json:"task_status"`
 	FileID     string `json:"file_id"`

@@ -89,11 +89,10 @@ func (p *Provider) ImageScanPolicy(ctx context.Context) (*ImageScanPolicy, error
 	return &out, nil
 }
 
-// imageScanTask is one ImageScanTaskInfo of ListImageScanTask.
+// imageScanTask is the part of one ImageScanTaskInfo of ListImageScanTask
+// the adapter reads.
 type imageScanTask struct {
-	TaskID       string `json:"task_id"`
 	BeginTime    *int64 `json:"begin_time"`
-	EndTime      *int64 `json:"end_time"`
 	TaskStatus   *int32 `json:"task_status"`
 	FailedReason string `json:"failed_reason"`
 }
