@@ -180,16 +180,16 @@ func (s *Server) exportContainerList(w http.ResponseWriter, c call) *apiError {
 	if len(b.ExportHeaders) == 0 {
 		return hssInvalid("export_headers must list at least one [key, header] pair")
 	}
-	keys := make([]string, 0, len(containerColumns))
-	for k := range containerColumns {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	for i, h := range b.ExportHeaders {
 		if len(h) != 2 {
 			return hssInvalid("export_headers[%d] must be a [key, header] pair", i)
 		}
 		if _, ok := containerColumns[h[0]]; !ok {
+			keys := make([]string, 0, len(containerColumns))
+			for k := range containerColumns {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
 			return hssInvalid("export_headers[%d] key %q is not one of %s", i, h[0], strings.Join(keys, ", "))
 		}
 		if n := len([]rune(h[1])); n < 1 || n > 256 {
