@@ -3,6 +3,7 @@ package huawei
 import (
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -132,14 +133,22 @@ func findError(m map[string]any, v *vendorError, depth int) {
 	if (v.Code != "" || v.Message != "") && v.RequestID != "" || depth >= 3 {
 		return
 	}
-	// Prefer "error", then any other nested object, in a stable order.
+	// Prefer "error", then any other nested object, in key order.
 	if inner, ok := m["error"].(map[string]any); ok {
 		findError(inner, v, depth+1)
 	}
+	keys := make([]string, 0, len(m))
 	for k, x := range m {
-		if inner, ok := x.(map[string]any); ok && k != "error" && v.Code == "" && v.Message == "" {
-			findError(inner, v, depth+1)
+		if _, ok := x.(map[string]any); ok && k != "error" {
+			keys = append(keys, k)
 		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if v.Code != "" || v.Message != "" {
+			return
+		}
+		findError(m[k].(map[string]any), v, depth+1)
 	}
 }
 

@@ -70,6 +70,8 @@ func TestErrorMapping(t *testing.T) {
 		{"code/message spelling", "hss", 400, "", `{"code":"HSS.0002","message":"bad"}`, hss(provider.InvalidArgument, 400, "HSS.0002", "bad", "")},
 		{"nested error object", "hss", 404, "", `{"error":{"code":"HSS.1004","message":"no such task"}}`,
 			hss(provider.NotFound, 404, "HSS.1004", "no such task", "")},
+		{"nested objects read in key order", "hss", 400, "", `{"zeta":{"code":"Z.1","message":"z"},"alpha":{"code":"A.1","message":"a"}}`,
+			hss(provider.InvalidArgument, 400, "A.1", "a", "")},
 		{"ROMA body request_id wins over the header", "roma", 403, "hdr-4",
 			`{"error_code":"ROMA.00000101","error_msg":"error summary","error_details":"some error details here","request_id":"13760c1f"}`,
 			roma("ExportAsset", provider.PermissionDenied, 403, "ROMA.00000101", "error summary: some error details here", "13760c1f")},
