@@ -57,8 +57,7 @@ func TestConformance(t *testing.T) {
 		// image state (DescribeImages), so the emulator's reason cannot travel.
 		SilentFailures: []export.Kind{export.KindMachineImages},
 		Secrets: func(em providertest.Emulator) []string {
-			id, key := em.(*tencenttest.Server).Credentials()
-			_ = id // the secret id is not a secret; the key is
+			_, key := em.(*tencenttest.Server).Credentials() // the secret id is not a secret; the key is
 			return []string{key}
 		},
 	})

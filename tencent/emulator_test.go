@@ -19,17 +19,12 @@ import (
 
 var fast = &provider.WaitOptions{MinDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond}
 
-// TestComponentsEndToEnd exports the seeded image's components with a
-// filter, columns and a sort, and reads the file back.
-func TestComponentsEndToEnd(t *testing.T) {
-	p, _ := newEmulated(t)
+// exportRows runs a components export on p to the end, downloads its one
+// .xlsx file and returns the file's header and rows.
+func exportRows(t *testing.T, p *tencent.Provider, req export.Request) (header []string, rows [][]string) {
+	t.Helper()
 	ctx := context.Background()
-	job, err := p.CreateExportJob(ctx, export.Request{
-		Target:  export.Components{ImageID: tencenttest.SeedImageID},
-		Filters: []export.Filter{export.Eq("vul_level", "critical")},
-		Columns: export.Cols("name", "vul_count"),
-		Sort:    &export.Sort{Field: "name"},
-	})
+	job, err := p.CreateExportJob(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,17 +33,30 @@ func TestComponentsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(st.Files) != 1 || !strings.HasSuffix(st.Files[0].Name, ".xlsx") {
-		t.Fatalf("files = %+v", st.Files)
+		t.Fatalf("files = %+v, want one .xlsx", st.Files)
 	}
 	rc, err := p.Download(ctx, job, st.Files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	header, rows, err := export.ReadRows(rc)
+	header, rows, err = export.ReadRows(rc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return header, rows
+}
+
+// TestComponentsEndToEnd exports the seeded image's components with a
+// filter, columns and a sort, and reads the file back.
+func TestComponentsEndToEnd(t *testing.T) {
+	p, _ := newEmulated(t)
+	header, rows := exportRows(t, p, export.Request{
+		Target:  export.Components{ImageID: tencenttest.SeedImageID},
+		Filters: []export.Filter{export.Eq("vul_level", "critical")},
+		Columns: export.Cols("name", "vul_count"),
+		Sort:    &export.Sort{Field: "name"},
+	})
 	wantHeader := []string{tencenttest.ColumnTitle("Name"), tencenttest.ColumnTitle("VulCount")}
 	if d := cmp.Diff(wantHeader, header); d != "" {
 		t.Errorf("header (-want +got):\n%s", d)
@@ -61,8 +69,7 @@ func TestComponentsEndToEnd(t *testing.T) {
 
 func TestComponentsFuzzyAndPaging(t *testing.T) {
 	p, _ := newEmulated(t)
-	ctx := context.Background()
-	job, err := p.CreateExportJob(ctx, export.Request{
+	_, rows := exportRows(t, p, export.Request{
 		Target:  export.Components{ImageID: tencenttest.SeedImageID},
 		Filters: []export.Filter{export.Like("name", "openssl"), export.Eq("has_vul", "true")},
 		Columns: export.Cols("name"),
@@ -70,22 +77,6 @@ func TestComponentsFuzzyAndPaging(t *testing.T) {
 		Offset:  1,
 		Limit:   1,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := provider.Wait(ctx, p, job, fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := p.Download(ctx, job, st.Files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	_, rows, err := export.ReadRows(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if d := cmp.Diff([][]string{{"openssl"}}, rows); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
