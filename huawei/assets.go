@@ -89,7 +89,7 @@ func (p *Provider) translateAssets(req export.Request, t export.Assets) (string,
 		for i, id := range list.ids {
 			f := fmt.Sprintf("%s[%d]", list.field, i)
 			if err := checkID(f, id, maxAssetIDLen); err != nil {
-				return "", assetExportBody{}, invalid("%s; want 1 to %d characters", err.(*provider.Error).Message, maxAssetIDLen)
+				return "", assetExportBody{}, err
 			}
 			if seen[id] {
 				return "", assetExportBody{}, invalid("%s: id %q is given twice", f, id)

@@ -253,7 +253,7 @@ func defaultEndpoint(svc, region string) string {
 // checkID validates an identifier that goes into a URL path or query.
 func checkID(field, v string, max int) error {
 	if v == "" {
-		return invalid("%s: empty", field)
+		return invalid("%s: empty; want 1 to %d characters", field, max)
 	}
 	if n := utf8.RuneCountInString(v); n > max {
 		return invalid("%s: %d characters; want at most %d", field, n, max)
