@@ -12,15 +12,13 @@ import (
 )
 
 // newEmulated returns a provider connected to a fresh emulator whose jobs
-// take 200ms.
+// take 200ms, with the emulator's options (millisecond retry backoffs).
 func newEmulated(t *testing.T) (*tencent.Provider, *tencenttest.Server) {
 	t.Helper()
 	s := tencenttest.NewServer()
 	t.Cleanup(s.Close)
 	s.SetJobDuration(200 * time.Millisecond)
-	o := s.Options()
-	o.Retry = provider.RetryPolicy{MaxAttempts: 5, Backoff: provider.Backoff{Min: time.Millisecond, Max: 5 * time.Millisecond}}
-	p, err := tencent.New(o)
+	p, err := tencent.New(s.Options())
 	if err != nil {
 		t.Fatalf("tencent.New: %v", err)
 	}
