@@ -248,7 +248,7 @@ var romaJobStates = vocab.Enums{
 // the status in Message. progress_percent is a fraction (a value above 1 is
 // read as a percentage); none is -1.
 func romaStatus(job export.Job, j romaJob) export.Status {
-	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
+	st := statusFrom(job, romaJobStates, "ROMA job status", j.Status)
 	if j.ProgressPercent != nil {
 		v := *j.ProgressPercent
 		if v > 1 && v <= 100 {
@@ -256,12 +256,6 @@ func romaStatus(job export.Job, j romaJob) export.Status {
 		}
 		st.Progress = min(max(v, 0), 1)
 	}
-	state, ok := romaJobStates.ToNeutral(j.Status)
-	if !ok {
-		st.Message = fmt.Sprintf("unknown ROMA job status %q", j.Status)
-		return st
-	}
-	st.State = export.State(state)
 	switch st.State {
 	case export.StateSucceeded:
 		st.Progress = 1

@@ -231,13 +231,7 @@ var hssTaskStates = vocab.Enums{
 // progress. An unknown status is still running, with the vendor's word in
 // Message.
 func hssStatus(job export.Job, t hssTask) export.Status {
-	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
-	state, ok := hssTaskStates.ToNeutral(t.TaskStatus)
-	if !ok {
-		st.Message = fmt.Sprintf("unknown HSS task_status %q", t.TaskStatus)
-		return st
-	}
-	st.State = export.State(state)
+	st := statusFrom(job, hssTaskStates, "HSS task_status", t.TaskStatus)
 	switch st.State {
 	case export.StateSucceeded:
 		st.Progress = 1

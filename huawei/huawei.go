@@ -18,6 +18,7 @@ import (
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
@@ -382,6 +383,19 @@ func (p *Provider) jobProject(job export.Job) string {
 		return pid
 	}
 	return p.projectID
+}
+
+// statusFrom starts the Status of job from the vendor's status word, looked
+// up in table: no progress yet, and an unknown word leaves the job running
+// with "unknown <what> <word>" in Message.
+func statusFrom(job export.Job, table vocab.Enums, what, word string) export.Status {
+	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
+	if state, ok := table.ToNeutral(word); ok {
+		st.State = export.State(state)
+	} else {
+		st.Message = fmt.Sprintf("unknown %s %q", what, word)
+	}
+	return st
 }
 
 // As exposes what this library does not model. It supports **http.Client
