@@ -278,6 +278,8 @@ func TestPollRejectsForeignJobs(t *testing.T) {
 		"other provider": {Provider: "huawei", Service: "hss", Kind: export.KindContainers, ID: "1"},
 		"no id":          {Provider: "tencent", Service: "tcss", Kind: export.KindComponents},
 		"wrong service":  {Provider: "tencent", Service: "cvm", Kind: export.KindComponents, ID: "1"},
+		"unserved kind":  {Provider: "tencent", Service: "tcss", Kind: export.KindContainers, ID: "1"},
+		"images on tcss": {Provider: "tencent", Service: "tcss", Kind: export.KindMachineImages, ID: "1", Scope: map[string]string{"image_ids": "img-aaaaaaaa"}},
 		"images no ids":  {Provider: "tencent", Service: "cvm", Kind: export.KindMachineImages, ID: "1"},
 	} {
 		if _, err := p.PollJob(context.Background(), job); !errors.Is(err, provider.ErrInvalidArgument) {

@@ -159,6 +159,12 @@ func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, 
 	}
 }
 
+// jobServices names the service whose jobs each export kind is.
+var jobServices = map[export.Kind]string{
+	export.KindComponents:    serviceTCSS,
+	export.KindMachineImages: serviceCVM,
+}
+
 // checkJob validates a job handed back by a caller.
 func checkJob(job export.Job) error {
 	if job.Provider != Name {
@@ -167,10 +173,7 @@ func checkJob(job export.Job) error {
 	if job.ID == "" {
 		return errs.Invalid("Job.ID: empty; pass a job returned by CreateExportJob or export.ParseToken")
 	}
-	switch {
-	case job.Kind == export.KindComponents && job.Service == serviceTCSS:
-	case job.Kind == export.KindMachineImages && job.Service == serviceCVM:
-	default:
+	if svc, ok := jobServices[job.Kind]; !ok || svc != job.Service {
 		return errs.Invalid("Job: kind %q on service %q is not a tencent job; want components on tcss or machine-images on cvm", job.Kind, job.Service)
 	}
 	return nil
