@@ -182,16 +182,11 @@ func (p *Provider) jobEnded(job export.Job) {
 // that failed or that ROMA no longer knows has ended too.
 func (p *Provider) waitEnded(ctx context.Context, prev export.Job) error {
 	p.debugf(ctx, "waiting for the previous ROMA asset job to end", "job_id", prev.ID, "instance_id", prev.Scope["instance_id"])
-	opts := p.serialWait
-	_, err := provider.Wait(ctx, p, prev, &opts)
-	switch {
-	case err == nil, errors.Is(err, provider.ErrJobFailed), errors.Is(err, provider.ErrNotFound):
+	_, err := provider.Wait(ctx, p, prev, &p.serialWait) // Wait reports a done ctx as ctx.Err()
+	if errors.Is(err, provider.ErrJobFailed) || errors.Is(err, provider.ErrNotFound) {
 		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
-	default:
-		return err
 	}
+	return err
 }
 
 // romaJob is the part of the CheckAssetJobStatus answer the adapter reads.
