@@ -108,6 +108,15 @@ func enterpriseProject(q url.Values) (string, *apiError) {
 	return ep, nil
 }
 
+// queryParam is the query parameter name, or nil when it is absent.
+func queryParam(q url.Values, name string) *string {
+	if !q.Has(name) {
+		return nil
+	}
+	v := q.Get(name)
+	return &v
+}
+
 func checkLen(name string, v *string, lo, hi int) *apiError {
 	if v == nil {
 		return nil
@@ -323,14 +332,12 @@ func (s *Server) listImageScanPolicy(w http.ResponseWriter, c call) *apiError {
 	if !q.Has("type") {
 		return hssInvalid("type is required: cycle or manual")
 	}
-	typ := q.Get("type")
-	if e := checkEnum("type", &typ, []string{"cycle", "manual"}); e != nil {
-		return e
-	}
-	if q.Has("global_image_type") {
-		g := q.Get("global_image_type")
-		if e := checkEnum("global_image_type", &g, []string{"local", "registry"}); e != nil {
-			return e
+	for _, chk := range []*apiError{
+		checkEnum("type", queryParam(q, "type"), []string{"cycle", "manual"}),
+		checkEnum("global_image_type", queryParam(q, "global_image_type"), []string{"local", "registry"}),
+	} {
+		if chk != nil {
+			return chk
 		}
 	}
 	s.mu.Lock()
@@ -352,23 +359,16 @@ func (s *Server) listImageScanTask(w http.ResponseWriter, c call) *apiError {
 	if _, e := enterpriseProject(q); e != nil {
 		return e
 	}
-	opt := func(name string) *string {
-		if !q.Has(name) {
-			return nil
-		}
-		v := q.Get(name)
-		return &v
-	}
 	if !q.Has("type") {
 		return hssInvalid("type is required: image_sync or image_scan")
 	}
 	for _, chk := range []*apiError{
-		checkEnum("type", opt("type"), []string{"image_sync", "image_scan"}),
-		checkEnum("task_type", opt("task_type"), []string{"cycle", "manual", "autoSync", "manualSync"}),
-		checkEnum("global_image_type", opt("global_image_type"), []string{"local", "registry"}),
-		checkEnum("task_status", opt("task_status"), []string{"scanning", "finished"}),
-		checkLen("task_name", opt("task_name"), 1, 128),
-		checkLen("task_id", opt("task_id"), 1, 128),
+		checkEnum("type", queryParam(q, "type"), []string{"image_sync", "image_scan"}),
+		checkEnum("task_type", queryParam(q, "task_type"), []string{"cycle", "manual", "autoSync", "manualSync"}),
+		checkEnum("global_image_type", queryParam(q, "global_image_type"), []string{"local", "registry"}),
+		checkEnum("task_status", queryParam(q, "task_status"), []string{"scanning", "finished"}),
+		checkLen("task_name", queryParam(q, "task_name"), 1, 128),
+		checkLen("task_id", queryParam(q, "task_id"), 1, 128),
 	} {
 		if chk != nil {
 			return chk
