@@ -155,4 +155,3 @@ func count(n int) string {
 	}
 	return fmt.Sprint(n)
 }
-
