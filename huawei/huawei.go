@@ -18,6 +18,7 @@ import (
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
@@ -306,10 +307,10 @@ func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (exp
 	switch t := req.Target.(type) {
 	case export.Containers:
 		job, err := p.createContainers(ctx, req, t)
-		return job, tag(err, ServiceHSS)
+		return job, errs.Attribute(err, Name, ServiceHSS)
 	case export.Assets:
 		job, err := p.createAssets(ctx, req, t)
-		return job, tag(err, ServiceROMA)
+		return job, errs.Attribute(err, Name, ServiceROMA)
 	case nil:
 		return export.Job{}, invalid("Target: no target given; want export.Containers or export.Assets")
 	default:
@@ -408,22 +409,6 @@ func (p *Provider) As(target any) bool {
 		return true
 	}
 	return false
-}
-
-// tag names this provider and service on a validation error that has no
-// provider yet (the vocab tables' errors).
-func tag(err error, service string) error {
-	pe, ok := err.(*provider.Error)
-	if !ok || error(pe) == provider.ErrInvalidArgument {
-		return err // never touch a sentinel
-	}
-	if pe.Provider == "" && pe.Code == provider.InvalidArgument {
-		pe.Provider = Name
-	}
-	if pe.Provider == Name && pe.Service == "" {
-		pe.Service = service
-	}
-	return err
 }
 
 func invalid(format string, args ...any) *provider.Error {

@@ -134,11 +134,13 @@ func (p *Provider) Capabilities() provider.Capabilities {
 func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
 	switch t := req.Target.(type) {
 	case export.Components:
-		return p.createComponents(ctx, t, req)
+		job, err := p.createComponents(ctx, t, req)
+		return job, errs.Attribute(err, Name, serviceTCSS)
 	case export.MachineImages:
-		return p.createImages(ctx, t, req)
+		job, err := p.createImages(ctx, t, req)
+		return job, errs.Attribute(err, Name, serviceCVM)
 	case nil:
-		return export.Job{}, errs.Invalid("Target: no target given; want export.Components or export.MachineImages")
+		return export.Job{}, errs.Attribute(errs.Invalid("Target: no target given; want export.Components or export.MachineImages"), Name, "")
 	default:
 		return export.Job{}, &errs.Error{Code: errs.Unsupported, Provider: Name, Message: fmt.Sprintf("tencent does not serve %s exports; it serves components (TCSS) and machine-images (CVM)", t.Kind())}
 	}

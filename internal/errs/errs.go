@@ -141,6 +141,24 @@ func CodeOf(err error) Code {
 	return Unknown
 }
 
+// Attribute fills an empty Provider, and then an empty Service, on the first
+// *Error in err's chain, so that errors raised by shared code (validation
+// tables, token parsing) name the adapter that raised them. Sentinels are
+// never changed. It returns err.
+func Attribute(err error, provider, service string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.sentinel {
+		return err
+	}
+	if e.Provider == "" {
+		e.Provider = provider
+	}
+	if e.Provider == provider && e.Service == "" {
+		e.Service = service
+	}
+	return err
+}
+
 // Invalid returns an InvalidArgument error whose message is built like fmt.Sprintf.
 // The message should name the field and say what is allowed.
 func Invalid(format string, args ...any) *Error {

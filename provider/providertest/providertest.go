@@ -297,8 +297,9 @@ func testInvalid(t *testing.T, h Harness, kind export.Kind, valid export.Request
 			if !errors.Is(err, provider.ErrInvalidArgument) {
 				t.Fatalf("CreateExportJob: %v; want ErrInvalidArgument", err)
 			}
-			if err.Error() == "" {
-				t.Error("empty error message")
+			var pe *provider.Error
+			if !errors.As(err, &pe) || pe.Provider != p.Name() {
+				t.Errorf("the error %q does not name its provider %q", err, p.Name())
 			}
 			if n := em.Requests() - before; n != 0 {
 				t.Errorf("%d requests were sent for an invalid request", n)
