@@ -1,6 +1,6 @@
 module github.com/cloudexport/cloudexport
 
-go 1.21
+go 1.23
 
 require (
 	github.com/google/go-cmp v0.7.0
