@@ -51,7 +51,7 @@ func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 	attempt := 0
 	err := p.retry.Do(ctx, func(ctx context.Context) error {
 		attempt++
-		if err := p.limiter.Wait(ctx, c.service+"."+c.action); err != nil {
+		if err := p.limiter.Wait(ctx, provider.Call{Provider: Name, Region: p.region, Service: c.service, Action: c.action}); err != nil {
 			return err
 		}
 		r, err := p.sendOnce(ctx, c, attempt)

@@ -110,7 +110,7 @@ func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error)
 	return err
 }
 
-// RateLimiter limits calls per action: each action name gets its own token
+// RateLimiter limits calls per action: each Call key gets its own token
 // bucket of rps requests per second (burst 1 or rps, whichever is larger).
 // It is safe for concurrent use; the zero value is not usable, use
 // NewRateLimiter.
@@ -134,13 +134,14 @@ func NewRateLimiter(rps float64) *RateLimiter {
 	return &RateLimiter{rps: rate.Limit(rps), burst: burst, byKey: map[string]*rate.Limiter{}}
 }
 
-// Wait blocks until action may be called, or ctx is done.
-func (l *RateLimiter) Wait(ctx context.Context, action string) error {
+// Wait blocks until c may be sent, or ctx is done. It implements Limiter.
+func (l *RateLimiter) Wait(ctx context.Context, c Call) error {
+	key := c.Key()
 	l.mu.Lock()
-	lim, ok := l.byKey[action]
+	lim, ok := l.byKey[key]
 	if !ok {
 		lim = rate.NewLimiter(l.rps, l.burst)
-		l.byKey[action] = lim
+		l.byKey[key] = lim
 	}
 	l.mu.Unlock()
 	if err := lim.Wait(ctx); err != nil {

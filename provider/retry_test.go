@@ -73,15 +73,15 @@ func TestRateLimiterIsPerAction(t *testing.T) {
 	l := provider.NewRateLimiter(1) // burst 1
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := l.Wait(ctx, "A"); err != nil {
+	if err := l.Wait(ctx, provider.Call{Action: "A"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Wait(ctx, "B"); err != nil {
+	if err := l.Wait(ctx, provider.Call{Action: "B"}); err != nil {
 		t.Fatalf("another action shares A's budget: %v", err)
 	}
 	short, cancel2 := context.WithTimeout(ctx, time.Millisecond)
 	defer cancel2()
-	if err := l.Wait(short, "A"); !errors.Is(err, context.DeadlineExceeded) {
+	if err := l.Wait(short, provider.Call{Action: "A"}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second A call within the second: %v, want it to exceed the deadline", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/provider"
 )
 
 // Vendor service names and API versions.
@@ -246,7 +247,7 @@ func (p *Provider) call(ctx context.Context, service, action string, send func(c
 	attempt := 0
 	return p.retry.Do(ctx, func(ctx context.Context) error {
 		attempt++
-		if err := p.limiter.Wait(ctx, service+"."+action); err != nil {
+		if err := p.limiter.Wait(ctx, provider.Call{Provider: Name, Region: p.region, Service: service, Action: action}); err != nil {
 			return err
 		}
 		ci := &callInfo{}

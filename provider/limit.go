@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Call names one rate-limited vendor call: the quota it draws from is the
+// provider's, for one account, region and action. Account is never a secret:
+// adapters set it to a short fingerprint of the access key id (or leave it
+// empty when no credential is resolved yet).
+type Call struct {
+	Provider string // "tencent" | "huawei"
+	Account  string // a fingerprint, never a credential
+	Region   string
+	Service  string // "tcss", "cvm", "cwp", "hss", "roma"
+	Action   string // the vendor action, e.g. "CreateComponentExportJob"
+}
+
+// Key is the quota key of c: "provider/account/region/service.action", with
+// empty parts left empty. Limiters that share a quota across processes key
+// their state by it.
+func (c Call) Key() string {
+	return strings.Join([]string{c.Provider, c.Account, c.Region, c.Service + "." + c.Action}, "/")
+}
+
+// Limiter paces calls to a vendor. Wait blocks until c may be sent, or ctx is
+// done; it must return ctx.Err() (or context.DeadlineExceeded when the wait
+// would outlast ctx's deadline) and nothing else on a done ctx. It must be
+// safe for concurrent use. The in-process *RateLimiter is the default; a
+// limiter shared by many replicas (for example over Redis) implements the same
+// interface.
+type Limiter interface {
+	Wait(ctx context.Context, c Call) error
+}
+
+// Adaptive is implemented by limiters that adapt to the vendor's answers: the
+// adapters' attempt loop calls Observe after every answer, with throttled true
+// when the vendor refused the call for its rate (a ResourceExhausted error).
+type Adaptive interface {
+	Observe(c Call, throttled bool)
+}
+
+// Locker grants exclusive, expiring leases on a named resource, such as ROMA
+// Connect's one running export job per instance. The in-process default is per
+// Provider value; a shared Locker (for example over Redis) makes the rule hold
+// across replicas.
+type Locker interface {
+	// Acquire blocks until key is free and returns a lease on it that expires
+	// after ttl unless renewed, or ctx's error.
+	Acquire(ctx context.Context, key string, ttl time.Duration) (Lease, error)
+}
+
+// Lease is one holder's exclusive hold on a key.
+type Lease interface {
+	// Renew extends the lease to ttl from now; it fails if the lease was lost
+	// (expired and taken by another holder).
+	Renew(ctx context.Context, ttl time.Duration) error
+	// Release gives the key up; releasing a lost lease is not an error.
+	Release(ctx context.Context) error
+}
