@@ -23,8 +23,8 @@ const (
 
 const (
 	maxAssetIDs    = 100 // app and task ids per job, in total
-	maxAppIDLen    = 36 // application ids are UUIDs (the docs' examples; no maximum documented)
-	maxTaskIDLen   = 32 // OpenAPI AssetExportTask id: 1-32
+	maxAppIDLen    = 36  // application ids are UUIDs (the docs' examples; no maximum documented)
+	maxTaskIDLen   = 32  // OpenAPI AssetExportTask id: 1-32
 	maxInstanceLen = 64
 )
 
