@@ -58,17 +58,41 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 		if resp.ContentLength > max && !resp.Uncompressed && resp.Header.Get("Content-Encoding") == "" {
 			return nil, tooBig(max)
 		}
-		var buf bytes.Buffer
-		if resp.ContentLength > 0 && resp.ContentLength <= max {
-			buf.Grow(int(resp.ContentLength))
-		}
-		if _, err := buf.ReadFrom(body); err != nil {
+		b, err := readAll(body, resp.ContentLength, max)
+		if err != nil {
 			return nil, err
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
-		resp.ContentLength = int64(buf.Len())
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.ContentLength = int64(len(b))
 		return resp, nil
 	})
+}
+
+// readAll reads r (a *limited, which fails past max) whole. Its buffer
+// starts at the declared length when there is one and never grows past
+// max+1, so an oversized answer costs at most about twice the cap in
+// allocations, never its own size.
+func readAll(r io.Reader, declared, max int64) ([]byte, error) {
+	size := int64(32 << 10)
+	if declared >= 0 && !(declared > max) {
+		size = declared + 1 // +1 to see EOF without growing
+	}
+	b := make([]byte, 0, min(size, max+1))
+	for {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(2*int64(cap(b)), max+1))
+			copy(nb, b)
+			b = nb
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // LimitBodies returns a RoundTripper that sends through rt
