@@ -43,10 +43,13 @@ func tooBig(max int64) *errs.Error {
 // gzip or deflate, or the request's context ending is returned by RoundTrip
 // as an error (Internal for size and encoding, the read or context error
 // otherwise), so an SDK above sees a transport error with this one as its
-// cause, never a half-read body.
+// cause, never a half-read body. A max <= 0 (or over 1 TiB) means MaxAnswer.
 func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
+	}
+	if max <= 0 || max > 1<<40 {
+		max = MaxAnswer
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		resp, err := rt.RoundTrip(req)
@@ -101,10 +104,13 @@ func readAll(r io.Reader, declared, max int64) ([]byte, error) {
 // that closes the underlying body itself at EOF, on any read error, on
 // reaching the cap and when the request's context ends, whether or not the
 // caller ever calls Close. An answer whose Content-Length already exceeds
-// max is refused by RoundTrip.
+// max is refused by RoundTrip. A max <= 0 (or over 1 TiB) means MaxDownload.
 func LimitBodies(rt http.RoundTripper, max int64) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
+	}
+	if max <= 0 || max > 1<<40 {
+		max = MaxDownload
 	}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		resp, err := rt.RoundTrip(req)
