@@ -24,11 +24,15 @@ import (
 //     "https://yunjing.cos.ap-guangzhou.myqcloud.com" (tencentcloud.com
 //     document/api/1163/52909; /work/shared/vendor/tencent.md 2.1);
 //   - COS default domains <bucket>.cos.<region>.myqcloud.com and, since
-//     2024, <bucket>.cos.<region>.tencentcos.cn; the intranet form
-//     <bucket>.cos-internal.<region>.tencentcos.cn; the default CDN domain
+//     2024, <bucket>.cos.<region>.tencentcos.cn; the default CDN domain
 //     <bucket>.file.myqcloud.com; global acceleration
 //     <bucket>.cos.accelerate.myqcloud.com (COS SDK docs, tencentcloud.com
 //     document/product/436/37880 and 436/38073).
+//
+// The intranet form <bucket>.cos-internal.<region>.tencentcos.cn is left
+// out on purpose: it resolves to private addresses, which the dialer
+// refuses for untrusted hosts. Callers inside Tencent Cloud whose COS names
+// resolve to intranet addresses must say so through Policy.Allow.
 //
 // CWP ExportTasks documents DownloadUrl only as a "download URL"; that it is
 // a COS link on the same domains is UNCONFIRMED (vulnerabilities.md calls it
@@ -42,7 +46,6 @@ var tencentCOS = []string{
 	"*.cos.accelerate.myqcloud.com",
 	"*.file.myqcloud.com",
 	"*.cos.*.tencentcos.cn",
-	"*.cos-internal.*.tencentcos.cn",
 }
 
 // DownloadHosts returns the documented host patterns of the download links

@@ -35,7 +35,7 @@ func TestCheck(t *testing.T) {
 	for raw, want := range map[string]result{
 		"https://yunjing.cos.ap-guangzhou.myqcloud.com/export/x.xlsx?sign=q": ok,
 		"https://b-1250000000.cos.ap-beijing.tencentcos.cn/a":                ok,
-		"https://b-1250000000.cos-internal.ap-beijing.tencentcos.cn/a":       ok,
+		"https://b-1250000000.cos-internal.ap-beijing.tencentcos.cn/a":       deny, // intranet: only through Allow
 		"https://b-1250000000.file.myqcloud.com/a":                           ok,
 		"https://B-1.COS.ACCELERATE.MYQCLOUD.COM./a":                         ok,
 		"http://169.254.169.254/latest/meta-data/iam":                        deny, // the metadata URL of issue 11
