@@ -43,9 +43,11 @@
 // true/false, create_time as epoch milliseconds). Files may be downloaded any
 // number of times.
 //
-// ExportAsset takes {"apps":[{"id":…}],"tasks":[{"id":…}]}: either list may be
-// null or absent but not both empty, at most 100 ids in total, each id 1..32
-// characters; unknown fields (such as the older docs' app_id) are rejected.
+// ExportAsset takes {"apps":[{"id":…}],"tasks":[{"id":…}]}: both lists must be
+// present (the current docs mark both mandatory; send [] for none), not both
+// empty, at most 100 ids in total, app ids 1..36 characters (the UUID form of
+// the docs' examples) and task ids 1..32 (OpenAPI); unknown fields (such as
+// the older docs' app_id) are rejected.
 // Violations are 400 ROMA.00110001. CheckAssetJobStatus reports id, type
 // "exportAsset", status, progress_percent (a fraction 0..1), begin_time and,
 // when done, end_time (RFC 3339), archive_id on success and reasons on

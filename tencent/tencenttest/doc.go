@@ -41,7 +41,12 @@
 //     default), then Offset and Limit (0 = 10000) page. The job's rows are
 //     fixed when it is created.
 //   - DescribeExportJobResult {JobId}: unknown id gives
-//     InvalidParameterValue.DataNotFound. ExportStatus is RUNNING with
+//     InvalidParameterValue.DataNotFound, one of the codes the SDK lists for
+//     this action (tcss v20201101 client.go at commit 007e3aed: FailedOperation,
+//     InvalidParameter, InvalidParameterValue,
+//     InvalidParameterValue.DataNotFound, LimitExceeded, OperationDenied,
+//     RequestLimitExceeded; InternalError and InvalidParameter alone are the
+//     list of DescribeExportJobDownloadURL). ExportStatus is RUNNING with
 //     ExportProgress 0–100 while the job runs, then SUCCESS with DownloadURL,
 //     or FAILURE with FailureMsg. DescribeExportJobDownloadURL {JobID} gives
 //     the same link once the job succeeded and null before; an unknown id
@@ -78,7 +83,10 @@
 //     filters image-id, image-type, image-name and platform are supported
 //     (others: InvalidFilter); unknown ids are left out, not an error.
 //     While an export runs, its images report ImageState EXPORTING; after it
-//     they report NORMAL again, or EXPORTFAILED when it failed.
+//     they report NORMAL again, or EXPORTFAILED when it failed. Of these only
+//     NORMAL is among the states the SDK lists (CREATING, NORMAL,
+//     CREATEFAILED, SYNCING, IMPORTING, IMPORTFAILED); EXPORTING and
+//     EXPORTFAILED are assumptions (see below).
 //
 // # Credentials
 //
@@ -143,7 +151,8 @@
 //     real file's titles are likely Chinese) are UNCONFIRMED; the titles here
 //     are English (ColumnTitle).
 //   - The image state during an export (EXPORTING) and after a failed export
-//     (EXPORTFAILED) are UNCONFIRMED; the real API has no call that reports
+//     (EXPORTFAILED) are ASSUMPTIONS, not states the SDK lists; the real API
+//     has no call that reports
 //     an export task by TaskId. A passing DryRun answering success with no
 //     TaskId is UNCONFIRMED (the real service might answer the common error
 //     DryRunOperation, which SetDryRunOperation switches to).
