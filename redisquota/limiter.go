@@ -23,10 +23,14 @@ const DefaultRatePrefix = "cloudexport:rate:"
 // Tencent TCSS.
 const DefaultRate = 20
 
-// MaxRate is the highest rate the limiter accepts, in calls per second. Above
-// it the emission interval (one second divided by the rate) would round to
-// nothing in Redis's microsecond clock.
-const MaxRate = 100000
+// MinRate and MaxRate bound the rate the limiter accepts, in calls per
+// second: one call per 1000 s at least, and no more than 100,000 a second,
+// above which the emission interval (one second divided by the rate) would
+// round to nothing in Redis's microsecond clock.
+const (
+	MinRate = 0.001
+	MaxRate = 100000
+)
 
 // Adaptive back-off constants; see the package documentation.
 const (
@@ -47,7 +51,7 @@ type LimiterOptions struct {
 
 	// Rate is the number of calls per second allowed for each Call key, in
 	// total across every Limiter that shares the Redis server and Prefix.
-	// 0 = DefaultRate. It must be finite and in (0, MaxRate].
+	// 0 = DefaultRate. It must be in [MinRate, MaxRate].
 	Rate float64
 
 	// RateFor, when set, chooses the rate of one call, for example from a
@@ -152,6 +156,7 @@ func (l *Limiter) Wait(ctx context.Context, c provider.Call) error {
 				l.log(slog.LevelWarn, "redis unavailable; pacing this call in-process", c, r, err)
 				return l.waitLocal(ctx, c, r)
 			}
+			l.log(slog.LevelWarn, "redis unavailable; refusing the call (fail closed)", c, r, err)
 			return unavailable(c, "wait for the shared rate", err)
 		}
 		if res.Allowed > 0 {
@@ -168,7 +173,7 @@ func (l *Limiter) Wait(ctx context.Context, c provider.Call) error {
 // at: its configured rate (RateFor, then Rate, then DefaultRate) times this
 // Limiter's adaptive share, which is 1 until Observe reports a throttle.
 // It fails with provider.ErrInvalidArgument when the configured rate is not
-// finite and in (0, MaxRate].
+// in [MinRate, MaxRate].
 func (l *Limiter) Rate(c provider.Call) (float64, error) {
 	r, field := l.opts.Rate, "LimiterOptions.Rate"
 	if l.opts.RateFor != nil {
@@ -179,8 +184,8 @@ func (l *Limiter) Rate(c provider.Call) (float64, error) {
 	if r == 0 {
 		r = DefaultRate
 	}
-	if math.IsNaN(r) || r <= 0 || r > MaxRate {
-		return 0, errs.Invalid("redisquota: %s is %v; want calls per second in (0, %d], or 0 for %d", field, r, MaxRate, DefaultRate)
+	if math.IsNaN(r) || r < MinRate || r > MaxRate {
+		return 0, errs.Invalid("redisquota: %s is %v; want calls per second from %v to %d, or 0 for %d", field, r, MinRate, MaxRate, DefaultRate)
 	}
 	l.mu.Lock()
 	f, ok := l.factor[c.Key()]

@@ -1,8 +1,10 @@
 package redisquota_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"slices"
 	"strings"
@@ -196,7 +198,8 @@ func TestInvalidOptions(t *testing.T) {
 		"negative rate":       {client: true, opts: &redisquota.LimiterOptions{Rate: -1}, want: "LimiterOptions.Rate is -1"},
 		"NaN rate":            {client: true, opts: &redisquota.LimiterOptions{Rate: math.NaN()}, want: "LimiterOptions.Rate is NaN"},
 		"infinite rate":       {client: true, opts: &redisquota.LimiterOptions{Rate: math.Inf(1)}, want: "LimiterOptions.Rate is +Inf"},
-		"rate above MaxRate":  {client: true, opts: &redisquota.LimiterOptions{Rate: redisquota.MaxRate + 1}, want: "want calls per second in (0, 100000]"},
+		"rate above MaxRate":  {client: true, opts: &redisquota.LimiterOptions{Rate: redisquota.MaxRate + 1}, want: "want calls per second from 0.001 to 100000"},
+		"rate below MinRate":  {client: true, opts: &redisquota.LimiterOptions{Rate: 1e-12}, want: "LimiterOptions.Rate is 1e-12"},
 		"RateFor is negative": {client: true, opts: &redisquota.LimiterOptions{RateFor: func(provider.Call) float64 { return -2 }}, want: "LimiterOptions.RateFor(" + createCall.Key() + ") is -2"},
 	}
 	for name, tt := range tests {
@@ -269,10 +272,12 @@ func TestAdaptive(t *testing.T) {
 	var (
 		mu    sync.Mutex
 		rates []float64
+		logs  bytes.Buffer
 	)
 	l := redisquota.NewLimiter(newClient(t), &redisquota.LimiterOptions{
 		Prefix: prefix(t),
 		Rate:   20,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		OnThrottle: func(c provider.Call, rate float64) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -322,6 +327,14 @@ func TestAdaptive(t *testing.T) {
 	}
 	if r := rate(createCall); r != 20 {
 		t.Errorf("rate after 60 successes = %v; want 20 again", r)
+	}
+	for _, want := range []string{
+		`level=DEBUG msg="redisquota: throttled; backing off" call=` + createCall.Key() + ` rate=14`,
+		`level=DEBUG msg="redisquota: rate recovered" call=` + createCall.Key(),
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
 	}
 }
 

@@ -146,7 +146,10 @@ func (l *Locker) Acquire(ctx context.Context, key string, ttl time.Duration) (pr
 		if err != nil {
 			return nil, l.failed(ctx, "acquire lease "+key, err)
 		}
-		if left >= 0 && left < wait {
+		switch {
+		case left == -2: // gone since SET NX: try again at once
+			continue
+		case left >= 0 && left < wait:
 			wait = left + time.Millisecond
 		}
 		if err := sleepUntilDone(ctx, wait); err != nil {
