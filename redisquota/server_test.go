@@ -27,6 +27,11 @@ var server struct {
 	mini     *miniredis.Miniredis
 }
 
+// requireEnv names the environment variable that makes a missing
+// redis-server an error instead of a reason to use miniredis: CI sets it, so
+// that a failed install cannot pass unnoticed on the fallback.
+const requireEnv = "REDISQUOTA_REQUIRE_REDIS_SERVER"
+
 // procAttr is set per platform: on Linux the child dies with the test binary
 // even when a panic skips TestMain's cleanup.
 var procAttr *syscall.SysProcAttr
@@ -54,6 +59,9 @@ func runTests(m *testing.M) int {
 // startRedis starts the shared server and returns how to stop it.
 func startRedis() (stop func(), err error) {
 	path, err := exec.LookPath("redis-server")
+	if err != nil && os.Getenv(requireEnv) != "" {
+		return nil, fmt.Errorf("%s is set but redis-server is not on PATH: %w", requireEnv, err)
+	}
 	if err != nil {
 		mr := miniredis.NewMiniRedis()
 		// Expire keys as the clock moves, as Redis does, so that lease
