@@ -24,7 +24,7 @@
 // time from admission to arrival varies by a few milliseconds between calls,
 // so against a vendor that refuses the 21st call in any second, leave a
 // little room: at 19.5 for a quota of 20, three replicas on a loaded test
-// machine saw no refusal in twenty runs, where at 20 one run in about ten
+// machine saw no refusal in 24 runs, where at 20 one run in about ten
 // saw one. Burst 1 also means a caller that wakes late for its slot does not
 // get the time back, so the achieved rate sits a few percent under the
 // configured one when calls queue.
