@@ -44,10 +44,6 @@ import (
 	"github.com/cloudexport/cloudexport/internal/vocab"
 )
 
-// actionExportVuls is the HSS operation that starts a vulnerabilities export
-// (SDK operation name).
-const actionExportVuls = "ExportVuls"
-
 // maxVulExportSize is the largest export_size sent, and the default
 // (UNCONFIRMED, see the file comment).
 const maxVulExportSize = 100000
