@@ -392,3 +392,60 @@ func timeOfDay(v string) (string, bool) {
 	}
 	return "", false
 }
+
+// cwpVulCells translates the words of CWP's vulnerability file into the
+// neutral values of the same columns, by neutral key. UNCONFIRMED like the
+// titles: the console's Chinese words, and the numbers of the API, both
+// accepted. Cells not listed are kept as given.
+var cwpVulCells = map[string]vocab.Enums{
+	"level": {
+		{Neutral: "critical", Vendor: "严重"}, {Neutral: "high", Vendor: "高危"}, {Neutral: "medium", Vendor: "中危"}, {Neutral: "low", Vendor: "低危"},
+		{Neutral: "critical", Vendor: "4"}, {Neutral: "high", Vendor: "3"}, {Neutral: "medium", Vendor: "2"}, {Neutral: "low", Vendor: "1"},
+	},
+	"status": {
+		{Neutral: "unfixed", Vendor: "待处理"}, {Neutral: "ignored", Vendor: "已忽略"}, {Neutral: "fixed", Vendor: "已修复"}, {Neutral: "checking", Vendor: "检测中"},
+		{Neutral: "unfixed", Vendor: "0"}, {Neutral: "ignored", Vendor: "1"}, {Neutral: "fixed", Vendor: "3"}, {Neutral: "checking", Vendor: "5"},
+	},
+	"category": {
+		{Neutral: "web_cms", Vendor: "Web-CMS漏洞"}, {Neutral: "app", Vendor: "应用漏洞"}, {Neutral: "linux", Vendor: "Linux软件漏洞"}, {Neutral: "windows", Vendor: "Windows系统漏洞"},
+		{Neutral: "web_cms", Vendor: "1"}, {Neutral: "app", Vendor: "2"}, {Neutral: "linux", Vendor: "4"}, {Neutral: "windows", Vendor: "5"},
+	},
+}
+
+// cwpTimeLayout is the form of CWP's times, stated in China Standard Time
+// (UNCONFIRMED for the file; the list APIs use it).
+const cwpTimeLayout = "2006-01-02 15:04:05"
+
+// cwpVulTable turns the header and rows of a CWP vulnerability file into
+// neutral keys (cwpVulKeys) and rows whose level, status and category cells
+// are neutral values (cwpVulCells) and whose first_seen and last_seen are
+// RFC 3339 in UTC. Cells it cannot translate are kept as given; rows are
+// copied, never changed in place.
+func cwpVulTable(header []string, rows [][]string) ([]string, [][]string) {
+	keys := cwpVulKeys(header)
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		r := make([]string, len(row))
+		for j, cell := range row {
+			r[j] = cell
+			if j >= len(keys) {
+				continue
+			}
+			cell = strings.TrimSpace(cell)
+			switch keys[j] {
+			case "first_seen", "last_seen":
+				if t, err := time.ParseInLocation(cwpTimeLayout, cell, chinaStandardTime); err == nil {
+					r[j] = t.UTC().Format(time.RFC3339)
+				}
+			default:
+				if es, ok := cwpVulCells[keys[j]]; ok {
+					if n, ok := es.ToNeutral(cell); ok {
+						r[j] = n
+					}
+				}
+			}
+		}
+		out[i] = r
+	}
+	return keys, out
+}

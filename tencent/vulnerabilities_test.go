@@ -224,3 +224,27 @@ func TestHostVulScanSettingSchedule(t *testing.T) {
 		})
 	}
 }
+
+func TestCWPVulTable(t *testing.T) {
+	header := []string{"漏洞名称", "危害等级", "漏洞类型", "处理状态", "首次发现时间", "最近检测时间", "备注"}
+	rows := [][]string{
+		{"OpenSSH", "严重", "Linux软件漏洞", "待处理", "2024-07-02 10:00:00", "2026-11-27 03:00:00", "x"},
+		{"Log4j", "3", "应用漏洞", "已忽略", "yesterday", "", "y"},
+		{"RDP", "提示", "Windows系统漏洞", "检测中", "2019-05-15 08:00:00", "2019-05-15 08:00:00"},
+	}
+	keys, got := cwpVulTable(header, rows)
+	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+	want := [][]string{
+		{"OpenSSH", "critical", "linux", "unfixed", "2024-07-02T02:00:00Z", "2026-11-26T19:00:00Z", "x"},
+		{"Log4j", "high", "app", "ignored", "yesterday", "", "y"},
+		{"RDP", "提示", "windows", "checking", "2019-05-15T00:00:00Z", "2019-05-15T00:00:00Z"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if rows[0][1] != "严重" {
+		t.Error("cwpVulTable changed its input")
+	}
+}
