@@ -38,6 +38,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
@@ -182,3 +183,60 @@ func translateVulns(t export.Vulnerabilities, req export.Request, defaultEP stri
 	}
 	return vulnExport{entProject: ep, query: q, body: exportVulsBody{ExportHeaders: headers}}, nil
 }
+
+// hssVulCells translates the values HSS writes in a vulnerabilities file into
+// the neutral values of the same columns, by neutral key: the spellings of
+// the HSS API (repair_priority, type, status). Statuses with no neutral word
+// (vul_status_fixing, vul_status_reboot, vul_status_failed,
+// vul_status_fix_after_reboot) and cells not listed are kept as given.
+var hssVulCells = map[string]vocab.Enums{
+	"level": {
+		{Neutral: "critical", Vendor: "Critical"}, {Neutral: "high", Vendor: "High"}, {Neutral: "medium", Vendor: "Medium"}, {Neutral: "low", Vendor: "Low"},
+	},
+	"status": {
+		{Neutral: "unfixed", Vendor: "vul_status_unfix"}, {Neutral: "ignored", Vendor: "vul_status_ignored"},
+		{Neutral: "fixed", Vendor: "vul_status_fixed"}, {Neutral: "checking", Vendor: "vul_status_verified"},
+	},
+	"category": {
+		{Neutral: "linux", Vendor: "linux_vul"}, {Neutral: "windows", Vendor: "windows_vul"}, {Neutral: "web_cms", Vendor: "web_cms"},
+		{Neutral: "app", Vendor: "app_vul"}, {Neutral: "emergency", Vendor: "urgent_vul"},
+	},
+}
+
+// hssVulTable turns the header and rows of an HSS vulnerabilities file into
+// neutral keys (hssVulnKeys) and rows whose level, status and category cells
+// are neutral values (hssVulCells) and whose first_seen and last_seen (epoch
+// milliseconds, as the HSS API states times) are RFC 3339 in UTC. Cells it
+// cannot translate are kept as given; rows are copied, never changed in
+// place.
+func hssVulTable(header []string, rows [][]string) ([]string, [][]string) {
+	keys := hssVulnKeys(header)
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		r := make([]string, len(row))
+		for j, cell := range row {
+			r[j] = cell
+			if j >= len(keys) {
+				continue
+			}
+			cell = strings.TrimSpace(cell)
+			switch keys[j] {
+			case "first_seen", "last_seen":
+				if ms, err := strconv.ParseInt(cell, 10, 64); err == nil && ms >= 0 && ms <= maxEpochMillis {
+					r[j] = time.UnixMilli(ms).UTC().Format(time.RFC3339)
+				}
+			default:
+				if es, ok := hssVulCells[keys[j]]; ok {
+					if n, ok := es.ToNeutral(cell); ok {
+						r[j] = n
+					}
+				}
+			}
+		}
+		out[i] = r
+	}
+	return keys, out
+}
+
+// maxEpochMillis bounds the times read from a file (the year 9999).
+const maxEpochMillis = 253402300799999

@@ -150,3 +150,27 @@ func TestHSSVulnKeys(t *testing.T) {
 		t.Errorf("neutral column set (-want +got):\n%s", d)
 	}
 }
+
+func TestHSSVulTable(t *testing.T) {
+	header := []string{"Vulnerability Name", "Level", "Category", "Status", "First Seen", "Last Seen", "备注"}
+	rows := [][]string{
+		{"openssh", "Critical", "linux_vul", "vul_status_unfix", "1719900000000", "1795900000000", "x"},
+		{"log4j", "HIGH", "app_vul", "vul_status_fixing", "-5", "", "y"},
+		{"rdp", "Unknown", "urgent_vul", "vul_status_verified", "99999999999999999", "0"},
+	}
+	keys, got := hssVulTable(header, rows)
+	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+	want := [][]string{
+		{"openssh", "critical", "linux", "unfixed", "2024-07-02T06:00:00Z", "2026-11-28T21:06:40Z", "x"},
+		{"log4j", "high", "app", "vul_status_fixing", "-5", "", "y"},
+		{"rdp", "Unknown", "emergency", "checking", "99999999999999999", "1970-01-01T00:00:00Z"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if rows[0][1] != "Critical" {
+		t.Error("hssVulTable changed its input")
+	}
+}
