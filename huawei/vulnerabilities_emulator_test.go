@@ -27,7 +27,7 @@ var vulnKeys = []string{"name", "cve_id", "level", "category", "status", "host_i
 func hssCall(t *testing.T, s *huaweitest.Server, method, path string, q url.Values, body []byte) []byte {
 	t.Helper()
 	o := s.Options()
-	b := request.NewHttpRequestBuilder().WithEndpoint(s.URL()).WithPath("/v5/" + o.ProjectID + path).WithMethod(method).
+	b := request.NewHttpRequestBuilder().WithEndpoint(s.URL()).WithPath("/v5/"+o.ProjectID+path).WithMethod(method).
 		AddHeaderParam("Content-Type", "application/json").AddHeaderParam("X-Project-Id", o.ProjectID)
 	for k, vs := range q {
 		for _, v := range vs {
