@@ -164,15 +164,24 @@ func translateVulns(t export.Vulnerabilities, req export.Request, defaultEP stri
 			return vulnExport{}, err
 		}
 	}
+	return vulnCall(ep, req.Limit, req.Offset, filters, cols), nil
+}
+
+// vulnCall builds the ExportVuls query and body from a request already
+// validated by hssVulnFilters, hssVulnColumns and vocab.Paging: ep is the
+// enterprise project ("" = none sent), limit 0 sends the largest
+// export_size, offset 0 sends none, and several values of one filter go as
+// one comma list.
+func vulnCall(ep string, limit, offset int, filters []vocab.Translated, cols []vocab.TranslatedColumn) vulnExport {
 	q := entQuery(ep)
 	q.Set("category", vulExportCategory)
-	size := req.Limit
+	size := limit
 	if size == 0 {
 		size = maxVulExportSize
 	}
 	q.Set("export_size", strconv.Itoa(size))
-	if req.Offset > 0 {
-		q.Set("offset", strconv.Itoa(req.Offset))
+	if offset > 0 {
+		q.Set("offset", strconv.Itoa(offset))
 	}
 	for _, f := range filters {
 		q.Set(f.Spec.Vendor, strings.Join(f.Values, ","))
@@ -181,7 +190,7 @@ func translateVulns(t export.Vulnerabilities, req export.Request, defaultEP stri
 	for i, c := range cols {
 		headers[i] = []string{c.Spec.Vendor, c.Header}
 	}
-	return vulnExport{entProject: ep, query: q, body: exportVulsBody{ExportHeaders: headers}}, nil
+	return vulnExport{entProject: ep, query: q, body: exportVulsBody{ExportHeaders: headers}}
 }
 
 // hssVulCells translates the values HSS writes in a vulnerabilities file into

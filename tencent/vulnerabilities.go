@@ -200,17 +200,34 @@ func vulnerabilitiesRequest(_ export.Vulnerabilities, req export.Request) (expor
 
 func translateVulns(req export.Request) (exportVulListRequest, error) {
 	const kind = export.KindVulnerabilities
-	var out exportVulListRequest
 	for i, f := range req.Filters {
 		if why, ok := vulnNotOnCWP[f.Field]; ok {
-			return out, errs.Invalid("Filters[%d]: %s cannot be filtered on tencent: %s; tencent filters vulnerabilities by %s",
+			return exportVulListRequest{}, errs.Invalid("Filters[%d]: %s cannot be filtered on tencent: %s; tencent filters vulnerabilities by %s",
 				i, f.Field, why, strings.Join(vulnFilters.Names(), ", "))
 		}
 	}
 	filters, err := vulnFilters.Translate(kind, req.Filters)
 	if err != nil {
-		return out, err
+		return exportVulListRequest{}, err
 	}
+	if len(req.Columns) > 0 {
+		return exportVulListRequest{}, errs.Invalid("Columns: tencent CWP ExportVulList has no column choice; leave Columns empty (its file yields %s)", strings.Join(vulnKeysCWP(), ", "))
+	}
+	if req.Sort != nil {
+		return exportVulListRequest{}, errs.Invalid("Sort: tencent CWP ExportVulList cannot sort; leave Sort nil")
+	}
+	if err := vocab.Paging(kind, req, false, 0); err != nil {
+		return exportVulListRequest{}, err
+	}
+	return vulnListBody(filters), nil
+}
+
+// vulnListBody builds the ExportVulList body from filters already validated
+// by vulnFilters: each value under its vendor filter (a "Name=Value" value
+// under its own Name), the Status filter of every state when the request
+// gave none, and IfDetail 1.
+func vulnListBody(filters []vocab.Translated) exportVulListRequest {
+	var out exportVulListRequest
 	hasStatus := false
 	for _, f := range filters {
 		hasStatus = hasStatus || f.Spec.Field == "status"
@@ -225,18 +242,9 @@ func translateVulns(req export.Request) (exportVulListRequest, error) {
 	if !hasStatus {
 		out.Filters = append(out.Filters, cwpFilter{Name: "Status", Values: append([]string(nil), vulnStatusAll...), ExactMatch: true})
 	}
-	if len(req.Columns) > 0 {
-		return out, errs.Invalid("Columns: tencent CWP ExportVulList has no column choice; leave Columns empty (its file yields %s)", strings.Join(vulnKeysCWP(), ", "))
-	}
-	if req.Sort != nil {
-		return out, errs.Invalid("Sort: tencent CWP ExportVulList cannot sort; leave Sort nil")
-	}
-	if err := vocab.Paging(kind, req, false, 0); err != nil {
-		return out, err
-	}
 	detail := uint64(1)
 	out.IfDetail = &detail
-	return out, nil
+	return out
 }
 
 // appendFilter adds value to the filter called name, creating it if needed.
