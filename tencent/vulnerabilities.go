@@ -39,13 +39,6 @@ import (
 	"github.com/cloudexport/cloudexport/scan"
 )
 
-// The CWP service, its API version and default endpoint host (Options.Endpoints key "cwp").
-const (
-	serviceCWP     = "cwp"
-	versionCWP     = "2018-02-28"
-	defaultHostCWP = "cwp.tencentcloudapi.com"
-)
-
 // CWP actions.
 const (
 	actionExportVulList          = "ExportVulList"
