@@ -2,7 +2,6 @@ package tencent_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -90,7 +89,7 @@ func TestVulnerabilitiesThroughEmulator(t *testing.T) {
 		t.Fatalf("status = %+v (saw running: %v); want running, then succeeded with one file", st, sawRunning)
 	}
 
-	resp, err := http.Get(st.Files[0].URL)
+	resp, err := s.Options().HTTPClient.Get(st.Files[0].URL) // closed with the server
 	if err != nil {
 		t.Fatal(err)
 	}
