@@ -15,6 +15,7 @@
 // the argument of LastRequest):
 //
 //	ExportContainerList       POST /v5/{project_id}/container/export-task
+//	ExportVuls                POST /v5/{project_id}/vul/export
 //	ListQueryExportTask       GET  /v5/{project_id}/export-task/{task_id}
 //	ListDownloadExportedFile  GET  /v5/{project_id}/download/{file_id}
 //	ListImageScanPolicy       GET  /v5/{project_id}/image/scanner-policies
@@ -96,8 +97,10 @@
 // one a day old), a failed manual scan and a registry sync; a host
 // vulnerability policy (one_week on day_part 2 at 02:30, timezone_offset -480,
 // all_host, open); and a ROMA instance with three applications and four tasks
-// (Apps, Tasks). Replace any of it with SetContainers, SetImageScanPolicy,
-// SetImageScanTasks, SetVulScanPolicy and SetAssets.
+// (Apps, Tasks); and seven vulnerability findings of six vulnerabilities on
+// three hosts (SeedHSSHostWeb, SeedHSSHostDB and, in ep-edge, SeedHSSHostWin).
+// Replace any of it with SetContainers, SetImageScanPolicy,
+// SetImageScanTasks, SetVulScanPolicy, SetAssets and SetVulnerabilities.
 //
 // # One job, one download
 //

@@ -7,7 +7,7 @@
 //
 // # What is emulated
 //
-// One HTTP server on 127.0.0.1 answers Tencent Cloud API 3.0 requests for two
+// One HTTP server on 127.0.0.1 answers Tencent Cloud API 3.0 requests for three
 // products; the product is taken from the credential scope of the
 // Authorization header and the version must match it:
 //
@@ -15,13 +15,20 @@
 //     DescribeExportJobResult, DescribeExportJobDownloadURL and
 //     DescribeImageRegistryTimingScanTask.
 //   - CVM (version 2017-03-12): ExportImages and DescribeImages.
+//   - CWP (version 2018-02-28): ExportVulList (Filters VulCategory,
+//     IfEmergency, Status (required), Level, VulName; IfDetail), ExportTasks
+//     (PENDING, then FINISHED with DownloadUrl and FileName, or ERROR) and
+//     DescribeScanVulSetting. The file's titles and cell words are the
+//     emulator's reading of an undocumented format (see cwp.go and
+//     CWPColumnTitles). Options does not yet set the "cwp" endpoint: the
+//     adapter learns the service in a later change.
 //
 // Requests are POST "/" with a JSON body and the X-TC-* headers the SDK sends.
 // Answers have HTTP status 200 and the body {"Response":{...,"RequestId":"…"}}
 // or, for errors, {"Response":{"Error":{"Code":"…","Message":"…"},"RequestId":"…"}}.
 // Gateway checks come first: a non-POST method (UnsupportedProtocol), a
 // missing X-TC-Action or X-TC-Version (MissingParameter), the signature (see
-// Credentials), a product other than tcss and cvm or an action the product
+// Credentials), a product other than tcss, cvm and cwp or an action the product
 // lacks (InvalidAction), a version other than the product's (NoSuchVersion).
 // Each action then rejects body keys it does not know (UnknownParameter),
 // values of the wrong JSON type (InvalidParameter), and validates its
@@ -138,7 +145,12 @@
 // three CVM custom images in Region: SeedLinuxImage (system disk),
 // SeedLinuxDataImage (system and data disk) and SeedWindowsImage (refused
 // with UnsupportedOperation.WindowsImageExportUnsupported); add more with
-// AddImage. ImageState and BucketObjects let tests look at CVM state.
+// AddImage. ImageState and BucketObjects let tests look at CVM state. CWP
+// starts with seven vulnerability findings of six vulnerabilities on three
+// hosts (SeedHostWeb, SeedHostDB, SeedHostWin), replaceable with
+// SetVulnerabilities, and a scan setting (every 3 days at 02:30, window
+// 00:00–06:00, on SeedHostWeb and SeedHostDB), replaceable with
+// SetScanVulSetting.
 //
 // # Differences from the real service
 //
