@@ -124,6 +124,7 @@ var flagNames = []struct {
 	{re(`use provider\.Export to split the request`), fixed("split the ids over several exports")},
 	{re(`Options\.Region`), fixed("--region")},
 	{re(`Job(\.[A-Za-z]+)?(\[[^\]]*\])?: `), fixed("TOKEN: ")},
+	{re(`job token: `), fixed("TOKEN: ")},
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }

@@ -199,6 +199,9 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	if err != nil {
 		return err
 	}
+	if f.out != "" && spec.elsewhere != "" {
+		return usagef("--out: %s exports are not downloaded: %s; use --wait to see where", kind, spec.elsewhere)
+	}
 	d, err := a.checkOut(f.out, f.force)
 	if err != nil {
 		return err
@@ -212,7 +215,7 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	req.Target = spec.build(tv, func(flag, env string, dst *string) {
 		if *dst == "" && a.emulator {
 			*dst = seed(env)
-			a.note("%s not given: using the emulator's seeded %s", flag, *dst)
+			a.note("%s not given: using the emulator's seeded %s (%s)", flag, *dst, env)
 		}
 	})
 	in := &invocation{lists: map[string][]string{
@@ -263,7 +266,11 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 		err = a.save(ctx, p, st, d, cols, 0, r)
 	}
 	if err != nil && !a.jsonMode() {
-		fmt.Fprintf(a.stderr, "resume with: cloudexport %swait %s\n", emulatorFlag(a), tok)
+		next := "wait"
+		if st.State == export.StateSucceeded {
+			next = "download --out FILE"
+		}
+		fmt.Fprintf(a.stderr, "resume with: cloudexport %s%s %s\n", emulatorFlag(a), next, tok)
 	}
 	return a.finish(r, d, err)
 }

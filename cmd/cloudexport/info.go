@@ -21,8 +21,8 @@ type scheduleJSON struct {
 	Provider    string          `json:"provider"`
 	Kind        scan.Kind       `json:"kind"`
 	Enabled     bool            `json:"enabled"`
-	Period      *scan.Period    `json:"period,omitempty"`
-	Every       string          `json:"every,omitempty"`
+	Period      *periodJSON     `json:"period,omitempty"`
+	PeriodText  string          `json:"period_text,omitempty"`
 	At          string          `json:"at,omitempty"`
 	Until       string          `json:"until,omitempty"`
 	Types       []scan.Type     `json:"types,omitempty"`
@@ -39,13 +39,18 @@ type scheduleJSON struct {
 	LastResult  string          `json:"last_result,omitempty"`
 }
 
+// periodJSON is a scan.Period in the JSON output: {"every": 7, "unit": "day"}.
+type periodJSON struct {
+	Every int       `json:"every"`
+	Unit  scan.Unit `json:"unit"`
+}
+
 func toScheduleJSON(s scan.Schedule) scheduleJSON {
-	out := scheduleJSON{Provider: s.Provider, Kind: s.Kind, Enabled: s.Enabled, Every: s.Period.String(), At: s.At, Until: s.Until,
+	out := scheduleJSON{Provider: s.Provider, Kind: s.Kind, Enabled: s.Enabled, PeriodText: s.Period.String(), At: s.At, Until: s.Until,
 		Types: s.Types, Scope: s.Scope, Images: s.Images, AssetIDs: s.AssetIDs, ExcludedIDs: s.ExcludedIDs, Registries: s.Registries,
 		Namespaces: s.Namespaces, LatestOnly: s.LatestOnly, RunningOnly: s.RunningOnly, HostIDs: s.HostIDs, LastResult: s.LastResult}
 	if !s.Period.IsZero() {
-		p := s.Period
-		out.Period = &p
+		out.Period = &periodJSON{Every: s.Period.Every, Unit: s.Period.Unit}
 	}
 	if !s.LastScan.IsZero() {
 		t := s.LastScan.UTC()

@@ -31,6 +31,9 @@ type targetSpec struct {
 	// build makes the target; under --emulator, seeded fills an omitted
 	// required value with the emulator's seeded id and says so.
 	build func(v *targetValues, seeded func(flag, env string, dst *string)) export.Target
+	// elsewhere, when set, says where the results go instead of a download
+	// (so --out is refused before the job is created).
+	elsewhere string
 }
 
 var targets = map[export.Kind]targetSpec{
@@ -89,6 +92,7 @@ var targets = map[export.Kind]targetSpec{
 			fs.BoolVar(&v.rootDiskOnly, "root-disk-only", false, "export the system disk only")
 			fs.StringVar(&v.role, "role", "", "a CAM role allowed to write to the bucket")
 		},
+		elsewhere: "CVM writes the images to your COS bucket (--bucket)",
 		example: `  # Export an image to a bucket as qcow2 and wait; the files stay in the bucket
   cloudexport export machine-images --image-id img-dz6w75t0 --bucket mybucket-1250000000 --format qcow2 --wait`,
 		build: func(v *targetValues, seeded func(string, string, *string)) export.Target {
