@@ -192,6 +192,7 @@ func runningEmulator(name string) string {
 // open returns the named provider: against the cloud with credentials from
 // the environment, or under --emulator against an emulator.
 func (a *app) open(name string) (provider.Provider, error) {
+	a.opened = name
 	switch name {
 	case tencent.Name:
 		opts := tencent.Options{Region: firstNonEmpty(a.region, os.Getenv(envTencentRegion))}
@@ -272,7 +273,8 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// describe names what a provider's cloud needs, for error hints.
+// credentialsHint says where a provider's credentials come from, for
+// errors of missing or refused credentials.
 func credentialsHint(name string) string {
 	switch name {
 	case tencent.Name:

@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"github.com/cloudexport/cloudexport/provider"
 )
 
 // app is one invocation: the global flags and where output goes.
@@ -25,6 +27,7 @@ type app struct {
 	terminal       bool // stderr is a terminal: progress bars instead of lines
 	cat            *catalog
 	emu            emulators
+	opened         string // the provider last opened, for hints
 }
 
 // ranError marks an error returned by a command's own code, as opposed to
@@ -65,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("interrupted: %w", err)
 	}
 	fmt.Fprintln(stderr, "cloudexport:", err)
+	if c := provider.CodeOf(err); (c == provider.PermissionDenied || c == provider.FailedPrecondition) && a.opened != "" && !a.emulator {
+		fmt.Fprintln(stderr, "hint:", credentialsHint(a.opened))
+	}
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'cloudexport --help' or add --help to the command for usage.")
 	}
