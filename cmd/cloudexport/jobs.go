@@ -116,8 +116,9 @@ func (a *app) printStatus(r *statusResult) error {
 	if a.jsonMode() {
 		return a.json(r)
 	}
+	// The token is left out of the text form: the user already has it
+	// (export prints it on stderr before waiting).
 	w := a.stdout
-	fmt.Fprintf(w, "token:    %s\n", r.Token)
 	fmt.Fprintf(w, "job:      %s %s %s %s\n", r.Provider, r.Service, r.Kind, r.ID)
 	if r.State != "" {
 		fmt.Fprintf(w, "state:    %s\n", r.State)
