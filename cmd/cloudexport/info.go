@@ -341,11 +341,13 @@ func (a *app) rowsCommand() *cobra.Command {
 		Use:   "rows FILE",
 		Short: "Read a downloaded result file as csv or JSON",
 		Long: `Read a result file downloaded earlier (the vendor's .xlsx, .zip or .csv) and write
-its rows as csv, JSON lines or JSON. --columns renames the header in order
+its rows as csv, JSON lines or JSON (--output json with --out - writes a JSON array
+on stdout). --columns renames the header in order
 (key or key:Title, as given to export); --kind names the export kind the file
 came from, to check the column keys.`,
 		Example: `  cloudexport rows components.xlsx --out -
   cloudexport rows assets.zip --out assets.jsonl
+  cloudexport rows containers.xlsx --output json | jq '.[].status' 
   cloudexport rows c.xlsx --kind components --columns name,version:Version --out c.json`,
 		Args: exactArgs(1, "FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
@@ -366,8 +368,10 @@ came from, to check the column keys.`,
 					}
 				}
 			}
-			d, err := a.checkOut(out, force)
-			if err != nil {
+			var d *dest
+			if out == "-" && a.jsonMode() {
+				d = &dest{path: "-", format: formatJSON} // --output json: the rows themselves, as JSON
+			} else if d, err = a.checkOut(out, force); err != nil {
 				return err
 			}
 			if !d.rows() {

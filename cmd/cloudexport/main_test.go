@@ -252,6 +252,7 @@ func TestAcrossInvocations(t *testing.T) {
 		step{args: []string{"download", "--emulator", tok, "--columns", "name,version", "--out", dir + "/c.csv"}, files: []string{"c.csv"}},
 		step{args: []string{"download", "--emulator", tok, "--file", "1", "--out", dir + "/c.xlsx"}},
 		step{args: []string{"rows", dir + "/c.xlsx", "--kind", "components", "--columns", "name,version:Version"}},
+		step{args: []string{"rows", dir + "/c.xlsx", "--output", "json"}},
 	)
 	for _, s := range steps {
 		if s.res.code != 0 {
