@@ -56,15 +56,25 @@ func (e *timeoutError) Error() string {
 }
 func (e *timeoutError) Unwrap() error { return e.err }
 
+// authError marks missing or unusable credentials found before any call
+// (Huawei reports them as FailedPrecondition from New). It exits 4.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }
+
 // exitCode maps an error to the process exit code.
 func exitCode(err error) int {
 	var ue *usageError
 	var te *timeoutError
+	var ae *authError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &ae):
+		return exitAuth
 	case errors.As(err, &te):
 		return exitTimeout
 	case errors.Is(err, context.Canceled):

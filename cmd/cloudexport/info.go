@@ -92,7 +92,10 @@ kind, with --kind) and print them as a table, or as JSON with --output json.`,
 					}
 					p, err := a.open(name)
 					if err != nil {
-						return err
+						if !slices.Contains(errs, err) { // the same provider fails once
+							errs = append(errs, err)
+						}
+						continue
 					}
 					s, err := p.GetScanSchedule(cmd.Context(), scan.Query{Kind: k})
 					if err != nil {

@@ -374,6 +374,16 @@ func TestFailuresHaveTheirExitCodes(t *testing.T) {
 			t.Errorf("exit %d, want %d\n%s", r.code, exitNotFound, r.stderr)
 		}
 	})
+	t.Run("no credentials", func(t *testing.T) {
+		t.Setenv(envHuaweiAK, "")
+		t.Setenv(envHuaweiSK, "")
+		t.Setenv("HOME", t.TempDir())
+		t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+		r := cli(context.Background(), "export", "containers", "--region", "cn-north-4")
+		if r.code != exitAuth || !strings.Contains(r.stderr, "hint: "+envHuaweiEmulator+" is set: add --emulator") {
+			t.Errorf("exit %d, want %d with a hint to add --emulator\n%s", r.code, exitAuth, r.stderr)
+		}
+	})
 	t.Run("auth", func(t *testing.T) {
 		t.Setenv(envTencentKey, "0123456789abcdef0123456789abcdef")
 		r := cli(context.Background(), "export", "components", "--emulator")

@@ -192,7 +192,25 @@ func runningEmulator(name string) string {
 // open returns the named provider: against the cloud with credentials from
 // the environment, or under --emulator against an emulator.
 func (a *app) open(name string) (provider.Provider, error) {
-	a.opened = name
+	if o, ok := a.providers[name]; ok {
+		return o.p, o.err
+	}
+	p, err := a.openNew(name)
+	if a.providers == nil {
+		a.providers = map[string]opened{}
+	}
+	a.providers[name] = opened{p, err}
+	a.opened = append(a.opened, name)
+	return p, err
+}
+
+// opened is one provider open's outcome, kept so a command opens each once.
+type opened struct {
+	p   provider.Provider
+	err error
+}
+
+func (a *app) openNew(name string) (provider.Provider, error) {
 	switch name {
 	case tencent.Name:
 		opts := tencent.Options{Region: firstNonEmpty(a.region, os.Getenv(envTencentRegion))}
@@ -220,6 +238,9 @@ func (a *app) open(name string) (provider.Provider, error) {
 			}
 		}
 		p, err := huawei.New(opts)
+		if provider.CodeOf(err) == provider.FailedPrecondition {
+			return nil, &authError{err: err} // no credentials found
+		}
 		return p, speakFlags(err, nil)
 	}
 	return nil, usagef("--provider %q: want %s", name, strings.Join(providerNames, " or "))
@@ -276,6 +297,9 @@ func firstNonEmpty(s ...string) string {
 // credentialsHint says where a provider's credentials come from, for
 // errors of missing or refused credentials.
 func credentialsHint(name string) string {
+	if runningEmulator(name) != "" {
+		return fmt.Sprintf("%s is set: add --emulator to use that emulator", map[string]string{tencent.Name: envTencentEmulator, huawei.Name: envHuaweiEmulator}[name])
+	}
 	switch name {
 	case tencent.Name:
 		return fmt.Sprintf("set %s and %s, or use --emulator", envTencentID, envTencentKey)

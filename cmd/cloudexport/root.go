@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
-
-	"github.com/cloudexport/cloudexport/provider"
 )
 
 // app is one invocation: the global flags and where output goes.
@@ -27,7 +25,8 @@ type app struct {
 	terminal       bool // stderr is a terminal: progress bars instead of lines
 	cat            *catalog
 	emu            emulators
-	opened         string // the provider last opened, for hints
+	providers      map[string]opened // by name, opened once per command
+	opened         []string          // provider names in the order opened, for hints
 }
 
 // ranError marks an error returned by a command's own code, as opposed to
@@ -68,8 +67,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("interrupted: %w", err)
 	}
 	fmt.Fprintln(stderr, "cloudexport:", err)
-	if c := provider.CodeOf(err); (c == provider.PermissionDenied || c == provider.FailedPrecondition) && a.opened != "" && !a.emulator {
-		fmt.Fprintln(stderr, "hint:", credentialsHint(a.opened))
+	if code == exitAuth && !a.emulator {
+		for _, name := range a.opened {
+			fmt.Fprintln(stderr, "hint:", credentialsHint(name))
+		}
 	}
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'cloudexport --help' or add --help to the command for usage.")
