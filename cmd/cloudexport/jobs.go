@@ -63,6 +63,9 @@ func (a *app) jobFromToken(tok string) (export.Job, provider.Provider, error) {
 	if err != nil {
 		return export.Job{}, nil, speakFlags(err, nil)
 	}
+	if a.emulator && runningEmulator(job.Provider) == "" {
+		a.note("no running emulator in the environment: this command's own emulator knows no earlier job (run `cloudexport emulator` and source what it prints)")
+	}
 	p, err := a.open(job.Provider)
 	return job, p, err
 }
