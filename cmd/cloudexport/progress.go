@@ -72,8 +72,16 @@ type downloadProgress struct {
 func (a *app) downloadProgress(name string) *downloadProgress {
 	d := &downloadProgress{a: a}
 	if a.terminal && !a.quiet {
-		d.bar = progressbar.DefaultBytes(-1, "downloading "+name)
-		progressbar.OptionSetWriter(a.stderr)(d.bar)
+		d.bar = progressbar.NewOptions64(-1,
+			progressbar.OptionSetDescription("downloading "+name),
+			progressbar.OptionSetWriter(a.stderr),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetWidth(10),
+			progressbar.OptionThrottle(65*time.Millisecond),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSpinnerType(14),
+			progressbar.OptionFullWidth(),
+		)
 	}
 	return d
 }
