@@ -288,6 +288,7 @@ func TestBadInput(t *testing.T) {
 		{"export", "components", "--emulator", "--columns", "name,nope"},
 		{"export", "components", "--emulator", "--columns", "name,,version"},
 		{"export", "components", "--emulator", "--limit", "20000"},
+		{"export", "components", "--emulator", "--columns", "name:Component", "--out", dir + "/c.xlsx"},
 		{"export", "components", "--emulator", "--out", dir + "/x.pdf"},
 		{"export", "components", "--emulator", "--out", dir + "/missing/x.csv"},
 		{"export", "components", "--emulator", "--out", dir + "/exists.csv"},
