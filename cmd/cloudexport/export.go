@@ -220,14 +220,11 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	})
 	in := &invocation{lists: map[string][]string{
 		"filter":   f.filters,
-		"columns":  flagList(cmd.Flags(), "columns"),
+		"columns":  strings.Split(f.columns, ","),
 		"image-id": tv.imageIDs,
 		"app":      tv.apps,
 		"task":     tv.tasks,
 	}}
-	if f.columns != "" {
-		in.lists["columns"] = strings.Split(f.columns, ",")
-	}
 	p, err := a.open(name)
 	if err != nil {
 		return err

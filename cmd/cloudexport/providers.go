@@ -178,7 +178,8 @@ func (e *emulators) close() {
 	}
 }
 
-// runningEmulators reports the emulator the environment points at, if any.
+// runningEmulator returns the base URL of the named provider's running
+// emulator from the environment, or "".
 func runningEmulator(name string) string {
 	switch name {
 	case tencent.Name:

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -230,16 +229,4 @@ kinds, --filter fields, --columns keys and --sort fields from what the providers
 			return root.GenPowerShellCompletionWithDesc(a.stdout)
 		}),
 	}
-}
-
-// flagList returns the values of a list flag as typed, for error messages.
-func flagList(fs *pflag.FlagSet, name string) []string {
-	f := fs.Lookup(name)
-	if f == nil {
-		return nil
-	}
-	if sv, ok := f.Value.(pflag.SliceValue); ok {
-		return sv.GetSlice()
-	}
-	return nil
 }
