@@ -1,0 +1,54 @@
+package emulator
+
+import (
+	"time"
+)
+
+// rateLimit enforces a strict per-action rate: at most n requests of one
+// action are accepted in any one-second window. Requests it refuses do not
+// count towards the window. The zero value enforces nothing.
+type rateLimit struct {
+	n        int
+	accepted map[string][]time.Time // per action, the accept times of the last n, oldest first
+}
+
+// allow reports whether a request for action arriving at now is within the
+// limit, and if so counts it. Callers hold Base.mu.
+func (r *rateLimit) allow(action string, now time.Time) bool {
+	if r.n <= 0 {
+		return true
+	}
+	if r.accepted == nil {
+		r.accepted = map[string][]time.Time{}
+	}
+	log := r.accepted[action]
+	if len(log) >= r.n && now.Sub(log[len(log)-r.n]) < time.Second {
+		return false
+	}
+	if len(log) >= r.n {
+		log = append(log[:0], log[len(log)-r.n+1:]...)
+	}
+	r.accepted[action] = append(log, now)
+	return true
+}
+
+// SetRateLimit makes the server enforce, strictly, at most n requests per
+// second for each action, as TCSS documents 20 per second per action: a
+// request that would be the (n+1)th accepted in any one-second window is
+// answered with the vendor's throttling error (the same answer as an
+// injected Throttle fault) and does not count. Downloads count under their
+// own action name. n <= 0 removes the limit, which is the default.
+func (b *Base) SetRateLimit(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.limit = rateLimit{n: max(n, 0)}
+}
+
+// Throttled reports how many requests the server has answered with the
+// vendor's throttling error, whether because of SetRateLimit or an injected
+// Throttle fault.
+func (b *Base) Throttled() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.throttled
+}
