@@ -36,10 +36,10 @@ const maxPollFailures = 5
 //     time.
 //   - With a progress p (0 < p < 1) after elapsed time e, the job is
 //     expected to end after e/p, so r = e(1-p)/p remains. The next poll is at
-//     the expected end plus 2% of e when that is near (within a tenth of e),
-//     else halfway to it (r/2, or e/10 if that is longer): a progress
-//     proportional to time is trusted, an uneven one is corrected at every
-//     poll.
+//     the expected end plus 2% of e when that is near (r within a tenth of
+//     e, or within two MinDelays), else halfway to it (r/2, or e/10 if that
+//     is longer): a progress proportional to time is trusted, an uneven one
+//     is corrected at every poll.
 //   - Every delay is at least MinDelay and at most MaxDelay; there is no
 //     random jitter (the adapters' rate limiters spread concurrent pollers).
 //
@@ -168,7 +168,9 @@ func (pl *plan) next() time.Time {
 	if pl.moved {
 		p := pl.progress
 		r := time.Duration(float64(e) * (1 - p) / p)
-		if r <= e/10 {
+		if r <= max(e/10, 2*o.MinDelay) {
+			// Near the end, or too near for a poll halfway (MinDelay would
+			// push it to the end anyway): poll just after the end.
 			d = r + e/50
 		} else {
 			d = max(r/2, e/10)
