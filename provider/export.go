@@ -135,6 +135,9 @@ func splitAssets(req export.Request, a export.Assets, max int) []part {
 // errors.As see through it to each part's error; CodeOf reports the first
 // failed part's code. When ctx ends, Export stops waiting at once and
 // returns the statuses gathered so far with ctx.Err() itself.
+//
+// opts.Wait.OnProgress, if set, is called from the parts' goroutines, several
+// at once.
 func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOptions) ([]export.Status, error) {
 	var o ExportOptions
 	if opts != nil {
@@ -254,6 +257,9 @@ type ExportError struct {
 // Error lists the failed parts and why, e.g. "export: 1 of 100 parts
 // failed: part 7 (offset 70000, limit 10000): …".
 func (e *ExportError) Error() string {
+	if e.Total == 1 && len(e.Parts) == 1 {
+		return "export: " + e.Parts[0].Err.Error() // one job: no parts to speak of
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "export: %d of %d parts failed", len(e.Parts), e.Total)
 	for i, p := range e.Parts {

@@ -152,3 +152,16 @@ func TestExportStopsWhenContextEnds(t *testing.T) {
 		t.Fatal("Export did not return after its context was cancelled")
 	}
 }
+
+func TestExportOfOneJobSaysItsErrorPlainly(t *testing.T) {
+	p := newFake(provider.Limits{MaxLimit: 10, Offset: true})
+	p.failOffset = map[int]string{0: "disk full"}
+	_, err := provider.Export(context.Background(), p, export.Request{Target: export.Components{ImageID: "i"}, Limit: 10}, &provider.ExportOptions{Wait: fast})
+	var ee *provider.ExportError
+	if !errors.As(err, &ee) || len(ee.Requests()) != 1 || !errors.Is(err, provider.ErrJobFailed) {
+		t.Fatalf("err = %v; want an *ExportError of the one failed job", err)
+	}
+	if strings.Contains(err.Error(), "parts") || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("err = %q; want the job's error without talk of parts", err)
+	}
+}
