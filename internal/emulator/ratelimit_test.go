@@ -9,7 +9,7 @@ import (
 func TestRateLimitWindow(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
-	r := rateLimit{n: 3}
+	r := rateLimit{n: 3, window: time.Second}
 	for _, tc := range []struct {
 		action string
 		at     int // ms after t0
@@ -69,5 +69,25 @@ func TestBeginThrottlesOverTheRateAndCounts(t *testing.T) {
 	b.SetRateLimit(0)
 	if f, _ := b.Begin(ctx, "A"); f != nil {
 		t.Errorf("SetRateLimit(0) still throttles: %v", f)
+	}
+}
+
+func TestSetRateLimitWindow(t *testing.T) {
+	for _, tc := range []struct {
+		rps    float64
+		n      int
+		window time.Duration
+	}{
+		{20, 20, time.Second},
+		{0.5, 1, 2 * time.Second},
+		{2.5, 2, 800 * time.Millisecond},
+		{0, 0, 0},
+		{-1, 0, 0},
+	} {
+		var b Base
+		b.SetRateLimit(tc.rps)
+		if b.limit.n != tc.n || b.limit.window != tc.window {
+			t.Errorf("SetRateLimit(%v): %d per %v, want %d per %v", tc.rps, b.limit.n, b.limit.window, tc.n, tc.window)
+		}
 	}
 }
