@@ -92,3 +92,32 @@ func TestRateLimiterAdapts(t *testing.T) {
 	var _ Adaptive = l
 	var _ Limiter = l
 }
+
+// TestRateLimiterAdmitCountsCallsLetThrough checks the second line of
+// defence: calls the machine let out late, in a bunch, are held so that no
+// rps+1 go out within a second plus the guard.
+func TestRateLimiterAdmitCountsCallsLetThrough(t *testing.T) {
+	l := NewRateLimiter(3)
+	c := Call{Action: "A"}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	window := time.Second + l.opts.Guard
+	for _, tc := range []struct {
+		at   int // ms after t0
+		want time.Duration
+	}{
+		{0, 0},
+		{500, 0},
+		{510, 0},                             // three within the window: fine
+		{520, window - 520*time.Millisecond}, // a fourth waits for the first to leave the window
+		{1025, 0},
+		{1100, window - 600*time.Millisecond}, // 500, 510, 1025 are within the window
+	} {
+		if got := l.admit(c, ms(tc.at)); got != tc.want {
+			t.Errorf("admit at %dms: wait %v, want %v", tc.at, got, tc.want)
+		}
+	}
+	if got := l.admit(Call{Action: "B"}, ms(1100)); got != 0 {
+		t.Errorf("another action waits %v", got)
+	}
+}

@@ -117,10 +117,12 @@ func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error)
 // # Pacing
 //
 // Each Call key (see Call.Key) gets its own pace of rps calls per second with
-// a burst of 1: calls are spaced evenly, (1s + Guard) / rps apart, so that any
-// one-second window holds at most rps calls even when the network delays the
-// first of them by up to Guard. A lone client therefore never exceeds a
-// vendor's strict "rps per second" rule; many replicas need a shared Limiter.
+// a burst of 1: calls are spaced evenly, (1s + Guard) / rps apart, and no
+// rps+1 calls are let through within 1s + Guard of each other even when the
+// machine wakes a waiting caller late. So any one-second window at the vendor
+// holds at most rps calls even when the network delays the first of them by
+// up to Guard, and a lone client never exceeds a vendor's strict "rps per
+// second" rule; many replicas need a shared Limiter.
 //
 // # Adapting
 //
@@ -148,6 +150,7 @@ type keyPace struct {
 	rate      float64   // the current rate, rps when not backed off
 	lastCut   time.Time // when the rate was last cut
 	lastRaise time.Time // when the rate was last raised (or cut)
+	granted   []time.Time // when the last calls were let through, oldest first
 }
 
 // RateLimiterOptions tunes NewAdaptiveRateLimiter. The zero value gives the
@@ -239,13 +242,55 @@ func (l *RateLimiter) Wait(ctx context.Context, c Call) error {
 	lim := l.key(c).lim
 	l.mu.Unlock()
 	if err := lim.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// The wait would outlast ctx's deadline: say so as the deadline would.
-		return context.DeadlineExceeded
+		return waitErr(ctx)
 	}
-	return nil
+	// The token bucket spaces the calls as they are scheduled; a caller the
+	// machine woke late (a stalled CPU, a GC pause) could still go out in a
+	// bunch with those after it. So also count the calls actually let
+	// through, and hold this one while a full window's worth went out
+	// within the window.
+	for {
+		d := l.admit(c, l.now())
+		if d <= 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			return context.DeadlineExceeded
+		}
+		if err := Sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+func waitErr(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// The wait would outlast ctx's deadline: say so as the deadline would.
+	return context.DeadlineExceeded
+}
+
+// admit lets c through at now, and records it, when fewer than n calls of
+// its key went through in the window before now, where at the key's rate r,
+// n = max(1, floor(r)) and the window is n/r seconds stretched by Guard per
+// second. Otherwise it returns how long to wait before asking again.
+func (l *RateLimiter) admit(c Call, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	kp := l.key(c)
+	n := max(1, int(min(kp.rate, 1e6)))
+	window := time.Duration(float64(n) / kp.rate * float64(time.Second+l.opts.Guard))
+	if len(kp.granted) >= n {
+		if d := kp.granted[len(kp.granted)-n].Add(window).Sub(now); d > 0 {
+			return d
+		}
+	}
+	if keep := max(1, int(min(l.rps, 1e6))); len(kp.granted) >= keep {
+		kp.granted = append(kp.granted[:0], kp.granted[len(kp.granted)-keep+1:]...)
+	}
+	kp.granted = append(kp.granted, now)
+	return 0
 }
 
 // Observe adapts c's pace to the vendor's answer; throttled reports that the
