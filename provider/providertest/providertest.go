@@ -146,6 +146,8 @@ func minimalTarget(kind export.Kind) export.Target {
 		return export.Containers{}
 	case export.KindAssets:
 		return export.Assets{InstanceID: "instance", AppIDs: []string{"app"}}
+	case export.KindVulnerabilities:
+		return export.Vulnerabilities{}
 	default:
 		return export.MachineImages{ImageIDs: []string{"img-00000000"}, Bucket: "bucket-1250000000"}
 	}
