@@ -31,8 +31,11 @@ func TestRateLimitWindow(t *testing.T) {
 			t.Errorf("%s at %dms: allowed %v, want %v", tc.action, tc.at, got, tc.want)
 		}
 	}
-	if off := (rateLimit{}); !off.allow("A", t0) || !off.allow("A", t0) {
-		t.Error("the zero rateLimit refused a request")
+	var off rateLimit
+	for i := 0; i < 3; i++ {
+		if !off.allow("A", t0) {
+			t.Fatalf("the zero rateLimit refused request %d", i)
+		}
 	}
 }
 
