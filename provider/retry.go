@@ -147,9 +147,9 @@ type RateLimiter struct {
 // keyPace is the pace of one Call key.
 type keyPace struct {
 	lim       *rate.Limiter
-	rate      float64   // the current rate, rps when not backed off
-	lastCut   time.Time // when the rate was last cut
-	lastRaise time.Time // when the rate was last raised (or cut)
+	rate      float64     // the current rate, rps when not backed off
+	lastCut   time.Time   // when the rate was last cut
+	lastRaise time.Time   // when the rate was last raised (or cut)
 	granted   []time.Time // when the last calls were let through, oldest first
 }
 
