@@ -68,7 +68,9 @@ func TestRateLimiterAdapts(t *testing.T) {
 		{"another action is untouched", 0, b, false, 20},
 		{"after the cooldown it cuts again", time.Second, a, true, 9.8},
 		{"success 1s later recovers 2/s (20 per 10s)", time.Second, a, false, 11.8},
-		{"recovery stops at rps", time.Minute, a, false, 20},
+		{"still below 90% of the refused 14: fast", time.Second, a, false, 13.8},
+		{"from 90% of the refused 14: ten times slower", time.Second, a, false, 14},
+		{"recovery stops at rps", 10 * time.Minute, a, false, 20},
 	} {
 		if r := step(tc.after, tc.call, tc.throttled); r < tc.want-1e-9 || r > tc.want+1e-9 {
 			t.Fatalf("%s: rate %v, want %v", tc.name, r, tc.want)

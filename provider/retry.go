@@ -131,7 +131,9 @@ func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error)
 // throttled true multiplies the key's rate by Backoff (at most once per
 // Cooldown, so that a volley of answers to calls already in flight counts as
 // one signal), never below MinRate; every successful answer after that raises
-// the rate linearly, by rps per Recovery of elapsed time, up to rps again.
+// the rate linearly, by rps per Recovery of elapsed time, up to rps again,
+// and ten times slower from 90% of the rate the vendor last refused, where
+// it probes for the vendor's limit (CUBIC's plateau, made linear).
 // OnThrottle and the Logger (at debug level) see every throttled answer.
 //
 // It is safe for concurrent use; the zero value is not usable, use
@@ -150,6 +152,7 @@ type keyPace struct {
 	rate      float64     // the current rate, rps when not backed off
 	lastCut   time.Time   // when the rate was last cut
 	lastRaise time.Time   // when the rate was last raised (or cut)
+	ceiling   float64     // the rate when the vendor last throttled
 	granted   []time.Time // when the last calls were let through, oldest first
 }
 
@@ -303,11 +306,16 @@ func (l *RateLimiter) Observe(c Call, throttled bool) {
 	cut := false
 	switch {
 	case throttled && now.Sub(kp.lastCut) >= l.opts.Cooldown:
+		kp.ceiling = kp.rate
 		kp.rate = max(kp.rate*l.opts.Backoff, l.opts.MinRate)
 		kp.lastCut, kp.lastRaise = now, now
 		cut = true
 	case !throttled && kp.rate < l.rps:
-		kp.rate = min(l.rps, kp.rate+l.rps*float64(now.Sub(kp.lastRaise))/float64(l.opts.Recovery))
+		step := l.rps * float64(now.Sub(kp.lastRaise)) / float64(l.opts.Recovery)
+		if kp.rate >= 0.9*kp.ceiling {
+			step /= 10 // near the rate the vendor last refused: probe slowly
+		}
+		kp.rate = min(l.rps, kp.rate+step)
 		kp.lastRaise = now
 	}
 	r := kp.rate
