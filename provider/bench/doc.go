@@ -6,8 +6,10 @@
 //
 // The benchmarks run for seconds to minutes each and only with -bench:
 //
-//	go test ./provider/bench -run '^$' -bench . -benchtime 1x -count 3 | tee bench.txt
+//	go test ./provider/bench -run '^$' -bench 'ExportMillion|DetectionDelay|AdaptiveRate' -benchtime 1x -count 6 | tee bench.txt
+//	go test ./provider/bench -run '^$' -bench TencentOverhead -benchtime 3000x -count 10 | tee overhead.txt
 //	benchstat bench.txt
+//	benchstat -col /via overhead.txt
 //
 // See the Performance section of the README for the figures.
 package bench
