@@ -22,8 +22,27 @@
 //
 // # Waiting
 //
-// Wait polls a job until it is done, with a delay that grows from MinDelay to
-// MaxDelay with jitter, and reports each status to OnProgress. A job that ends
-// in failure is reported as an error with code JobFailed carrying the vendor's
-// reason, alongside the final status.
+// Wait polls a job until it is done and reports each status to OnProgress.
+// It plans each poll from the job's elapsed time and, where the vendor
+// reports one, its progress, so that a finished job is noticed within a
+// tenth of its run time (or within MinDelay for short jobs) in a handful of
+// polls; see Wait for the rule. A job that ends in failure is reported as an
+// error with code JobFailed carrying the vendor's reason, alongside the
+// final status.
+//
+// # Exports over several jobs
+//
+// Export splits a request over the vendor's caps, validates every part
+// before creating any job, runs the parts with as many jobs in flight as the
+// limits that bind allow (the adapter's rate limiter paces the creates where
+// the vendor caps no running jobs; ROMA Connect runs one job per instance),
+// and lets the other parts finish when one fails: the *ExportError lists the
+// failed parts with their requests for a re-run.
+//
+// # Rate limits
+//
+// Adapters wait on a Limiter before every call. The default, RateLimiter,
+// keeps each action within its rate in any one-second window (no bursts)
+// and, as the adapters report throttled answers through Adaptive, backs off
+// and recovers like aws-sdk-go-v2's adaptive retry mode.
 package provider

@@ -2,9 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-
-	"golang.org/x/sync/errgroup"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
@@ -13,8 +17,14 @@ import (
 // ExportOptions tunes Export. The zero value is ready to use.
 type ExportOptions struct {
 	Wait        WaitOptions // how each job is waited for
-	Concurrency int         // jobs in flight at once; 0 = the provider's safe default
+	Concurrency int         // jobs in flight at once; 0 = the provider's safe default (see Export)
 }
+
+// MaxDefaultConcurrency bounds the jobs Export keeps in flight by default for
+// a kind without a per-instance job cap. Each job in flight costs one
+// goroutine and its status; the adapter's rate limiter, not this bound, is
+// what normally paces the creates.
+const MaxDefaultConcurrency = 1000
 
 // Split divides req into the requests of single jobs, following lim:
 //
@@ -27,23 +37,40 @@ type ExportOptions struct {
 // limit that cannot be split (a Limit above MaxLimit without Offset support)
 // is returned unchanged, for the provider to reject with a clear message.
 func Split(req export.Request, lim Limits) []export.Request {
+	parts := split(req, lim)
+	out := make([]export.Request, len(parts))
+	for i, pt := range parts {
+		out[i] = pt.req
+	}
+	return out
+}
+
+// part is one job's request in a split, with where it starts in the
+// caller's request: the index of its first id among the caller's apps then
+// tasks (assets), or 0.
+type part struct {
+	req   export.Request
+	first int
+}
+
+func split(req export.Request, lim Limits) []part {
 	if a, ok := req.Target.(export.Assets); ok && lim.MaxIDs > 0 && len(a.AppIDs)+len(a.TaskIDs) > lim.MaxIDs {
 		return splitAssets(req, a, lim.MaxIDs)
 	}
 	if lim.Offset && lim.MaxLimit > 0 && req.Limit > lim.MaxLimit {
-		var out []export.Request
+		var out []part
 		for done := 0; done < req.Limit; done += lim.MaxLimit {
 			r := req
 			r.Offset = req.Offset + done
 			r.Limit = min(lim.MaxLimit, req.Limit-done)
-			out = append(out, r)
+			out = append(out, part{req: r})
 		}
 		return out
 	}
-	return []export.Request{req}
+	return []part{{req: req}}
 }
 
-func splitAssets(req export.Request, a export.Assets, max int) []export.Request {
+func splitAssets(req export.Request, a export.Assets, max int) []part {
 	type id struct {
 		app bool
 		v   string
@@ -55,19 +82,19 @@ func splitAssets(req export.Request, a export.Assets, max int) []export.Request 
 	for _, v := range a.TaskIDs {
 		ids = append(ids, id{false, v})
 	}
-	var out []export.Request
+	var out []part
 	for start := 0; start < len(ids); start += max {
-		part := export.Assets{InstanceID: a.InstanceID}
+		p := export.Assets{InstanceID: a.InstanceID}
 		for _, x := range ids[start:min(start+max, len(ids))] {
 			if x.app {
-				part.AppIDs = append(part.AppIDs, x.v)
+				p.AppIDs = append(p.AppIDs, x.v)
 			} else {
-				part.TaskIDs = append(part.TaskIDs, x.v)
+				p.TaskIDs = append(p.TaskIDs, x.v)
 			}
 		}
 		r := req
-		r.Target = part
-		out = append(out, r)
+		r.Target = p
+		out = append(out, part{req: r, first: start})
 	}
 	return out
 }
@@ -75,12 +102,42 @@ func splitAssets(req export.Request, a export.Assets, max int) []export.Request 
 // Export splits a request that exceeds one job's limits (see Split), creates
 // the jobs, waits for all and returns their final statuses in request order.
 //
-// At most opts.Concurrency jobs are in flight at once; the default is the
-// kind's Limits.Concurrency, or 4 when the provider states none. The first
-// error (a rejected request, a failed job, ctx ending) stops jobs not yet
-// created and is returned with the statuses gathered so far; statuses of jobs
-// that did not finish are left zero. A DryRun request is validated for every
-// part and returns no statuses.
+// # Validation
+//
+// A request split into several parts is validated part by part before any
+// job is created: each part goes through p.CreateExportJob with DryRun set
+// (the adapters validate a DryRun request locally and send nothing, except
+// CVM machine images, which are never split). An invalid part fails the
+// whole export with its error, nothing created; an error that names an id
+// as Target.AppIDs[i] or Target.TaskIDs[i] is renumbered to the index in the
+// caller's own request. A DryRun request is validated the same way and
+// returns no statuses.
+//
+// # Jobs in flight
+//
+// opts.Concurrency bounds the jobs in flight (created and not yet done).
+// When it is 0 the limit that binds decides: a kind with a per-instance job
+// cap (Limits.Concurrency, e.g. ROMA's 1) runs that many at once; a kind
+// without one (Limits.Concurrency 0, e.g. TCSS components) starts every part
+// at once, up to MaxDefaultConcurrency, and the adapter's rate limiter paces
+// the creates, so that jobs are created at the vendor's rate rather than as
+// earlier ones end. Jobs of one Export share what they learn of their run
+// time: once one job's progress shows how long jobs take, the first poll of
+// each later job is planned for when it should be done (see Wait).
+//
+// # Failure
+//
+// A part that fails (its create is refused, or its job fails) does not stop
+// the others. Once all have ended, Export returns the statuses (the failed
+// job's final status, or a zero Status where no job was created) and, if
+// any part failed, an *ExportError listing each failed part with its error
+// and its request, so that the caller can re-run just those. errors.Is and
+// errors.As see through it to each part's error; CodeOf reports the first
+// failed part's code. When ctx ends, Export stops waiting at once and
+// returns the statuses gathered so far with ctx.Err() itself.
+//
+// opts.Wait.OnProgress, if set, is called from the parts' goroutines, several
+// at once.
 func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOptions) ([]export.Status, error) {
 	var o ExportOptions
 	if opts != nil {
@@ -94,40 +151,172 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 	if !ok {
 		return nil, &errs.Error{Code: errs.Unsupported, Provider: p.Name(), Message: fmt.Sprintf("%s does not serve %s exports", p.Name(), kind)}
 	}
-	parts := Split(req, lim)
+	parts := split(req, lim)
+	if req.DryRun || len(parts) > 1 {
+		for _, pt := range parts {
+			r := pt.req
+			r.DryRun = true
+			if _, err := p.CreateExportJob(ctx, r); err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, renumber(err, req, pt)
+			}
+		}
+		if req.DryRun {
+			return nil, nil
+		}
+	}
 	conc := o.Concurrency
 	if conc <= 0 {
 		conc = lim.Concurrency
 	}
 	if conc <= 0 {
-		conc = 4
+		conc = min(len(parts), MaxDefaultConcurrency)
 	}
-	if req.DryRun {
-		for _, r := range parts {
-			if _, err := p.CreateExportJob(ctx, r); err != nil {
-				return nil, err
-			}
-		}
-		return nil, nil
-	}
+
 	out := make([]export.Status, len(parts))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(conc)
-	for i, r := range parts {
-		i, r := i, r
-		g.Go(func() error {
-			job, err := p.CreateExportJob(gctx, r)
+	failed := make([]*PartError, len(parts))
+	sib := &durations{}
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+start:
+	for i, pt := range parts {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			break start
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			job, err := p.CreateExportJob(ctx, pt.req)
 			if err != nil {
-				return err
+				failed[i] = &PartError{Index: i, Request: pt.req, Err: err}
+				return
 			}
-			st, err := Wait(gctx, p, job, &o.Wait)
+			st, err := wait(ctx, p, job, &o.Wait, time.Now(), sib)
 			out[i] = st
-			return err
-		})
+			if err != nil {
+				failed[i] = &PartError{Index: i, Request: pt.req, Job: job, Err: err}
+			}
+		}()
 	}
-	err := g.Wait()
-	if err != nil && ctx.Err() != nil {
-		err = ctx.Err()
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return out, err
 	}
-	return out, err
+	var ee ExportError
+	ee.Total = len(parts)
+	for _, pe := range failed {
+		if pe != nil {
+			ee.Parts = append(ee.Parts, pe)
+		}
+	}
+	if len(ee.Parts) > 0 {
+		return out, &ee
+	}
+	return out, nil
 }
+
+// idField matches an id's field in a validation message, e.g. "Target.AppIDs[30]".
+var idField = regexp.MustCompile(`Target\.(AppIDs|TaskIDs)\[(\d+)\]`)
+
+// renumber rewrites the id indices err names within part pt of req's split
+// into indices of req itself, in place, and returns err.
+func renumber(err error, req export.Request, pt part) error {
+	a, ok := req.Target.(export.Assets)
+	p, ok2 := pt.req.Target.(export.Assets)
+	var e *errs.Error
+	if !ok || !ok2 || !errors.As(err, &e) || e == nil {
+		return err
+	}
+	e.Message = idField.ReplaceAllStringFunc(e.Message, func(m string) string {
+		sub := idField.FindStringSubmatch(m)
+		i, convErr := strconv.Atoi(sub[2])
+		if convErr != nil {
+			return m
+		}
+		if sub[1] == "AppIDs" {
+			i += pt.first
+		} else {
+			i += pt.first + len(p.AppIDs) - len(a.AppIDs)
+		}
+		return fmt.Sprintf("Target.%s[%d]", sub[1], i)
+	})
+	return err
+}
+
+// ExportError reports the parts of an Export that failed while the others
+// ran to their end. Re-run the failed parts with Requests.
+type ExportError struct {
+	Parts []*PartError // the failed parts, in request order
+	Total int          // the parts the export was split into
+}
+
+// Error lists the failed parts and why, e.g. "export: 1 of 100 parts
+// failed: part 7 (offset 70000, limit 10000): …".
+func (e *ExportError) Error() string {
+	if e.Total == 1 && len(e.Parts) == 1 {
+		return "export: " + e.Parts[0].Err.Error() // one job: no parts to speak of
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "export: %d of %d parts failed", len(e.Parts), e.Total)
+	for i, p := range e.Parts {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns each failed part's *PartError, so errors.Is and errors.As
+// see every part's error.
+func (e *ExportError) Unwrap() []error {
+	out := make([]error, len(e.Parts))
+	for i, p := range e.Parts {
+		out[i] = p
+	}
+	return out
+}
+
+// Requests returns the failed parts' requests, in order, ready to pass to
+// Export (or CreateExportJob) again.
+func (e *ExportError) Requests() []export.Request {
+	out := make([]export.Request, len(e.Parts))
+	for i, p := range e.Parts {
+		out[i] = p.Request
+	}
+	return out
+}
+
+// PartError is one failed part of an Export.
+type PartError struct {
+	Index   int            // the part's index among Export's statuses
+	Request export.Request // the part's request, for a re-run
+	Job     export.Job     // the part's job; zero when its create failed
+	Err     error          // why it failed: the create's error, or Wait's (JobFailed for a failed job)
+}
+
+// Error names the part, what it covers and its error.
+func (e *PartError) Error() string {
+	what := ""
+	switch t := e.Request.Target.(type) {
+	case export.Assets:
+		what = fmt.Sprintf(" (%d app and %d task ids)", len(t.AppIDs), len(t.TaskIDs))
+	default:
+		if e.Request.Limit > 0 {
+			what = fmt.Sprintf(" (offset %d, limit %d)", e.Request.Offset, e.Request.Limit)
+		}
+	}
+	if e.Job.ID != "" {
+		what += " job " + e.Job.ID
+	}
+	return fmt.Sprintf("part %d%s: %v", e.Index, what, e.Err)
+}
+
+// Unwrap returns the part's error.
+func (e *PartError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"log/slog"
 	"math/rand"
 	"sync"
 	"time"
@@ -110,46 +111,241 @@ func (p RetryPolicy) Do(ctx context.Context, fn func(ctx context.Context) error)
 	return err
 }
 
-// RateLimiter limits calls per action: each Call key gets its own token
-// bucket of rps requests per second (burst 1 or rps, whichever is larger).
+// RateLimiter paces calls per action and adapts to the vendor's answers. It
+// implements Limiter and Adaptive.
+//
+// # Pacing
+//
+// Each Call key (see Call.Key) gets its own pace of rps calls per second with
+// a burst of 1: calls are spaced evenly, (1s + Guard) / rps apart, and no
+// rps+1 calls are let through within 1s + Guard of each other even when the
+// machine wakes a waiting caller late. So any one-second window at the vendor
+// holds at most rps calls even when the network delays the first of them by
+// up to Guard, and a lone client never exceeds a vendor's strict "rps per
+// second" rule; many replicas need a shared Limiter.
+//
+// # Adapting
+//
+// Like aws-sdk-go-v2's adaptive retry mode, the pace of a key drops when the
+// vendor throttles it and climbs back as calls succeed: Observe with
+// throttled true multiplies the key's rate by Backoff (at most once per
+// Cooldown, so that a volley of answers to calls already in flight counts as
+// one signal), never below MinRate; every successful answer after that raises
+// the rate linearly, by rps per Recovery of elapsed time, up to rps again,
+// and ten times slower from 90% of the rate the vendor last refused, where
+// it probes for the vendor's limit (CUBIC's plateau, made linear).
+// OnThrottle and the Logger (at debug level) see every throttled answer.
+//
 // It is safe for concurrent use; the zero value is not usable, use
-// NewRateLimiter.
+// NewRateLimiter or NewAdaptiveRateLimiter.
 type RateLimiter struct {
-	rps   rate.Limit
-	burst int
-	mu    sync.Mutex
-	byKey map[string]*rate.Limiter
+	rps  float64
+	opts RateLimiterOptions
+	now  func() time.Time // time.Now; tests move it
+	mu   sync.Mutex
+	keys map[string]*keyPace
 }
 
-// NewRateLimiter returns a limiter of rps requests per second per action;
-// rps <= 0 means 20, the vendors' documented default.
+// keyPace is the pace of one Call key.
+type keyPace struct {
+	lim       *rate.Limiter
+	rate      float64     // the current rate, rps when not backed off
+	lastCut   time.Time   // when the rate was last cut
+	lastRaise time.Time   // when the rate was last raised (or cut)
+	ceiling   float64     // the rate when the vendor last throttled
+	granted   []time.Time // when the last calls were let through, oldest first
+}
+
+// RateLimiterOptions tunes NewAdaptiveRateLimiter. The zero value gives the
+// defaults named on each field.
+type RateLimiterOptions struct {
+	// Guard is added to each second's worth of spacing, so that network
+	// jitter up to Guard cannot put rps+1 calls into one second at the
+	// vendor; 0 means 25ms, a negative value means none.
+	Guard time.Duration
+	// Backoff multiplies a key's rate after a throttled answer; 0 means 0.7
+	// (CUBIC's beta, as aws-sdk-go-v2 uses). It must be in (0, 1).
+	Backoff float64
+	// MinRate is the floor a key's rate is never cut below, in calls per
+	// second; 0 means a tenth of rps.
+	MinRate float64
+	// Cooldown is the least time between two cuts of a key's rate; 0 means
+	// one second.
+	Cooldown time.Duration
+	// Recovery is how long a key's rate takes, with calls succeeding, to
+	// climb from 0 back to rps; 0 means 10 seconds. A cut by the default
+	// Backoff is made good in about 3 seconds.
+	Recovery time.Duration
+	// OnThrottle, if set, is called after every throttled answer with the
+	// call and the key's rate (calls per second) from then on. It runs on
+	// the caller's goroutine and must not block.
+	OnThrottle func(c Call, rate float64)
+	// Logger, if set, gets a debug record for every throttled answer, cut
+	// and full recovery. Keys are never secrets (Call holds none).
+	Logger *slog.Logger
+}
+
+// NewRateLimiter returns a limiter of rps requests per second per action
+// with the default options (see RateLimiter); rps <= 0 means 20, the
+// vendors' documented default.
 func NewRateLimiter(rps float64) *RateLimiter {
+	return NewAdaptiveRateLimiter(rps, RateLimiterOptions{})
+}
+
+// NewAdaptiveRateLimiter returns a limiter of rps requests per second per
+// action, tuned by opts; rps <= 0 means 20. Out-of-range options take their
+// defaults.
+func NewAdaptiveRateLimiter(rps float64, opts RateLimiterOptions) *RateLimiter {
 	if rps <= 0 {
 		rps = 20
 	}
-	burst := int(rps)
-	if burst < 1 {
-		burst = 1
+	if opts.Guard == 0 {
+		opts.Guard = 25 * time.Millisecond
 	}
-	return &RateLimiter{rps: rate.Limit(rps), burst: burst, byKey: map[string]*rate.Limiter{}}
+	if opts.Guard < 0 {
+		opts.Guard = 0
+	}
+	if opts.Backoff <= 0 || opts.Backoff >= 1 {
+		opts.Backoff = 0.7
+	}
+	if opts.MinRate <= 0 || opts.MinRate > rps {
+		opts.MinRate = rps / 10
+	}
+	if opts.Cooldown <= 0 {
+		opts.Cooldown = time.Second
+	}
+	if opts.Recovery <= 0 {
+		opts.Recovery = 10 * time.Second
+	}
+	return &RateLimiter{rps: rps, opts: opts, now: time.Now, keys: map[string]*keyPace{}}
 }
 
-// Wait blocks until c may be sent, or ctx is done. It implements Limiter.
-func (l *RateLimiter) Wait(ctx context.Context, c Call) error {
-	key := c.Key()
-	l.mu.Lock()
-	lim, ok := l.byKey[key]
+// limit is the x/time/rate limit that spaces calls of rate r per second by
+// (1s + Guard) / r.
+func (l *RateLimiter) limit(r float64) rate.Limit {
+	return rate.Limit(r * float64(time.Second) / float64(time.Second+l.opts.Guard))
+}
+
+// key returns c's pace, creating it at the full rate; callers hold l.mu.
+func (l *RateLimiter) key(c Call) *keyPace {
+	k := c.Key()
+	kp, ok := l.keys[k]
 	if !ok {
-		lim = rate.NewLimiter(l.rps, l.burst)
-		l.byKey[key] = lim
+		kp = &keyPace{lim: rate.NewLimiter(l.limit(l.rps), 1), rate: l.rps}
+		l.keys[k] = kp
 	}
+	return kp
+}
+
+// Wait blocks until c may be sent, or ctx is done. It implements Limiter: on
+// a done ctx it returns ctx.Err(), and when the wait would outlast ctx's
+// deadline it returns context.DeadlineExceeded at once.
+func (l *RateLimiter) Wait(ctx context.Context, c Call) error {
+	l.mu.Lock()
+	lim := l.key(c).lim
 	l.mu.Unlock()
 	if err := lim.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// The wait would outlast ctx's deadline: say so as the deadline would.
-		return context.DeadlineExceeded
+		return waitErr(ctx)
 	}
-	return nil
+	// The token bucket spaces the calls as they are scheduled; a caller the
+	// machine woke late (a stalled CPU, a GC pause) could still go out in a
+	// bunch with those after it. So also count the calls actually let
+	// through, and hold this one while a full window's worth went out
+	// within the window.
+	for {
+		d := l.admit(c, l.now())
+		if d <= 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			return context.DeadlineExceeded
+		}
+		if err := Sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+func waitErr(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// The wait would outlast ctx's deadline: say so as the deadline would.
+	return context.DeadlineExceeded
+}
+
+// admit lets c through at now, and records it, when fewer than n calls of
+// its key went through in the window before now, where at the key's rate r,
+// n = max(1, floor(r)) and the window is n/r seconds stretched by Guard per
+// second. Otherwise it returns how long to wait before asking again.
+func (l *RateLimiter) admit(c Call, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	kp := l.key(c)
+	n := max(1, int(min(kp.rate, 1e6)))
+	window := time.Duration(float64(n) / kp.rate * float64(time.Second+l.opts.Guard))
+	if len(kp.granted) >= n {
+		if d := kp.granted[len(kp.granted)-n].Add(window).Sub(now); d > 0 {
+			return d
+		}
+	}
+	if keep := max(1, int(min(l.rps, 1e6))); len(kp.granted) >= keep {
+		kp.granted = append(kp.granted[:0], kp.granted[len(kp.granted)-keep+1:]...)
+	}
+	kp.granted = append(kp.granted, now)
+	return 0
+}
+
+// Observe adapts c's pace to the vendor's answer; throttled reports that the
+// vendor refused the call for its rate. It implements Adaptive.
+func (l *RateLimiter) Observe(c Call, throttled bool) {
+	now := l.now()
+	l.mu.Lock()
+	kp := l.key(c)
+	before := kp.rate
+	cut := false
+	switch {
+	case throttled && now.Sub(kp.lastCut) >= l.opts.Cooldown:
+		kp.ceiling = kp.rate
+		kp.rate = max(kp.rate*l.opts.Backoff, l.opts.MinRate)
+		kp.lastCut, kp.lastRaise = now, now
+		cut = true
+	case !throttled && kp.rate < l.rps:
+		step := l.rps * float64(now.Sub(kp.lastRaise)) / float64(l.opts.Recovery)
+		if kp.rate >= 0.9*kp.ceiling {
+			step /= 10 // near the rate the vendor last refused: probe slowly
+		}
+		kp.rate = min(l.rps, kp.rate+step)
+		kp.lastRaise = now
+	}
+	r := kp.rate
+	if r != before {
+		kp.lim.SetLimitAt(now, l.limit(r))
+	}
+	l.mu.Unlock()
+
+	if throttled && l.opts.OnThrottle != nil {
+		l.opts.OnThrottle(c, r)
+	}
+	if lg := l.opts.Logger; lg != nil {
+		switch {
+		case cut:
+			lg.Debug("rate limit backed off after a throttled answer", "key", c.Key(), "from", before, "to", r)
+		case throttled:
+			lg.Debug("throttled answer; rate already cut", "key", c.Key(), "rate", r)
+		case r == l.rps && before < l.rps:
+			lg.Debug("rate limit recovered", "key", c.Key(), "rate", r)
+		}
+	}
+}
+
+// Rate reports the current rate of c's key in calls per second: rps unless
+// throttled answers have cut it.
+func (l *RateLimiter) Rate(c Call) float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if kp, ok := l.keys[c.Key()]; ok {
+		return kp.rate
+	}
+	return l.rps
 }

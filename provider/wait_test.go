@@ -30,6 +30,11 @@ type fakeProvider struct {
 	inFlight  int
 	maxFlight int
 	polls     int
+	dryRuns   int
+
+	pollsPerJob  int            // polls until a job ends; 0 = 2
+	failCreateAt map[int]bool   // offsets whose create is refused as Unavailable
+	failOffset   map[int]string // offsets whose job fails, with the reason
 }
 
 func newFake(lim provider.Limits) *fakeProvider {
@@ -46,9 +51,34 @@ func (f *fakeProvider) CreateExportJob(ctx context.Context, req export.Request) 
 	if f.limits.MaxLimit > 0 && req.Limit > f.limits.MaxLimit {
 		return export.Job{}, &provider.Error{Code: provider.InvalidArgument, Message: "Limit too big"}
 	}
+	if a, ok := req.Target.(export.Assets); ok {
+		for i, id := range a.AppIDs {
+			if id == "" {
+				return export.Job{}, &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf("Target.AppIDs[%d]: empty", i)}
+			}
+		}
+		for i, id := range a.TaskIDs {
+			if id == "" {
+				return export.Job{}, &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf("Target.TaskIDs[%d]: empty", i)}
+			}
+		}
+	}
+	if req.DryRun { // validated locally, like the adapters: nothing is created
+		f.dryRuns++
+		return export.Job{}, nil
+	}
+	if f.failCreateAt[req.Offset] {
+		return export.Job{}, &provider.Error{Code: provider.Unavailable, Message: "injected"}
+	}
 	f.created = append(f.created, req)
 	id := fmt.Sprint(len(f.created))
 	f.pollsLeft[id] = 2
+	if f.pollsPerJob > 0 {
+		f.pollsLeft[id] = f.pollsPerJob
+	}
+	if msg, ok := f.failOffset[req.Offset]; ok {
+		f.fail[id] = msg
+	}
 	f.inFlight++
 	f.maxFlight = max(f.maxFlight, f.inFlight)
 	return export.Job{Provider: "fake", Service: "f", Kind: req.Target.Kind(), ID: id, Scope: map[string]string{"offset": fmt.Sprint(req.Offset)}}, nil

@@ -26,6 +26,10 @@ const maxBody = 8 << 20
 // Server is a running emulator of the HSS v5 and ROMA Connect v2 operations
 // the huawei adapter calls. Both services answer on the one URL. It is safe
 // for concurrent use.
+//
+// The embedded emulator.Base provides SetRateLimit, which enforces at most n
+// requests per second per operation strictly (HTTP 429 APIGW.0308, as the
+// Throttle fault), and Throttled, which counts throttling answers.
 type Server struct {
 	emulator.Base
 

@@ -41,6 +41,8 @@ type Base struct {
 	failReason  string
 	faults      []Fault
 	last        map[string]Recorded
+	limit       rateLimit // see SetRateLimit
+	throttled   int64     // throttling answers given, see Throttled
 }
 
 // Init sets the defaults.
@@ -89,10 +91,12 @@ func (b *Base) Inject(f Fault) {
 }
 
 // Begin records one request for action, waits out the configured latency
-// (returning false if ctx ends first), and returns the fault to apply, if any.
-// A Slow fault is waited out here too and not returned.
+// (returning false if ctx ends first), and returns the fault to apply, if any:
+// an injected one, or a Throttle fault when the request is over the rate set
+// by SetRateLimit. A Slow fault is waited out here too and not returned.
 func (b *Base) Begin(ctx context.Context, action string) (*Fault, bool) {
 	b.mu.Lock()
+	now := time.Now()
 	b.requests++
 	delay := b.latency
 	var hit *Fault
@@ -108,6 +112,12 @@ func (b *Base) Begin(ctx context.Context, action string) (*Fault, bool) {
 			b.faults = append(b.faults[:i], b.faults[i+1:]...)
 		}
 		break
+	}
+	if (hit == nil || hit.Kind == Slow) && !b.limit.allow(action, now) {
+		hit = &Fault{Action: action, Kind: Throttle, Times: 1}
+	}
+	if hit != nil && hit.Kind == Throttle {
+		b.throttled++
 	}
 	b.mu.Unlock()
 	if hit != nil && hit.Kind == Slow {

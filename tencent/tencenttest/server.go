@@ -51,7 +51,10 @@ const (
 // Close. All methods are safe for concurrent use.
 //
 // The embedded emulator.Base provides Requests, SetLatency, SetJobDuration,
-// FailJobs, Inject and LastRequest.
+// FailJobs, Inject and LastRequest, and SetRateLimit and Throttled: with
+// SetRateLimit(20) the server enforces TCSS's documented 20 requests per
+// second per action strictly, answering RequestLimitExceeded (HTTP 200) as
+// the Throttle fault does.
 type Server struct {
 	emulator.Base
 
