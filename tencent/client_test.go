@@ -279,6 +279,7 @@ func TestParseEndpoints(t *testing.T) {
 	want := map[string]endpoint{
 		"tcss": {scheme: "http", host: "127.0.0.1:9000"},
 		"cvm":  {scheme: "https", host: "cvm.intl.tencentcloudapi.com"},
+		"cwp":  {scheme: "https", host: "cwp.tencentcloudapi.com"},
 	}
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(endpoint{})); d != "" {
 		t.Errorf("endpoints (-want +got):\n%s", d)
@@ -287,6 +288,7 @@ func TestParseEndpoints(t *testing.T) {
 	wantDef := map[string]endpoint{
 		"tcss": {scheme: "https", host: "tcss.tencentcloudapi.com"},
 		"cvm":  {scheme: "https", host: "cvm.tencentcloudapi.com"},
+		"cwp":  {scheme: "https", host: "cwp.tencentcloudapi.com"},
 	}
 	if d := cmp.Diff(wantDef, def, cmp.AllowUnexported(endpoint{})); d != "" {
 		t.Errorf("default endpoints (-want +got):\n%s", d)

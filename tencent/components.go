@@ -15,6 +15,8 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/transport"
+	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 )
 
@@ -22,6 +24,7 @@ import (
 const (
 	actionCreateComponentExportJob = "CreateComponentExportJob"
 	actionDescribeExportJobResult  = "DescribeExportJobResult"
+	actionDownload                 = "Download" // an HTTP GET of the DownloadURL
 )
 
 // componentMaxLimit is the most rows one CreateComponentExportJob exports.
@@ -285,33 +288,34 @@ func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) 
 	if f.URL == "" {
 		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
 	}
-	where := redactURL(f.URL) // the query of a presigned URL is a credential
+	where := transport.RedactURL(f.URL) // the query of a presigned URL is a credential
 	u, err := url.Parse(f.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errs.Invalid("File.URL: %s is not an http or https URL", where)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
+	var resp *http.Response
+	err = p.loop.Do(ctx, serviceTCSS, actionDownload, func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
+		if err != nil {
+			return errs.Invalid("File.URL: %s cannot be requested", where)
+		}
+		resp, err = p.http.Do(req)
+		if err != nil {
+			if ue, ok := err.(*url.Error); ok {
+				ue.URL = where
+			}
+			return err
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			resp.Body.Close()
+			e := transport.StatusError(provider.Call{Provider: Name, Service: serviceTCSS, Action: actionDownload}, nil, resp.StatusCode, "")
+			e.Message = "fetch " + where
+			return e
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, errs.Invalid("File.URL: %s cannot be requested", where)
-	}
-	p.debug(ctx, "tencent download", "job", job.ID, "url", where)
-	resp, err := p.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if ue, ok := err.(*url.Error); ok {
-			ue.URL = where
-		}
-		return nil, &errs.Error{Code: errs.Unavailable, Provider: Name, Service: serviceTCSS, Action: "Download", Message: "could not fetch " + where, Err: err}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		resp.Body.Close()
-		code := codeForStatus(resp.StatusCode)
-		if code == errs.Unknown {
-			code = errs.Internal
-		}
-		return nil, &errs.Error{Code: code, Provider: Name, Service: serviceTCSS, Action: "Download", HTTPStatus: resp.StatusCode, Message: "fetch " + where}
+		return nil, err
 	}
 	return resp.Body, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
@@ -23,14 +24,14 @@ const Name = "tencent"
 // Provider is the Tencent Cloud adapter. It implements provider.Provider and
 // provider.Downloader. It is safe for concurrent use.
 type Provider struct {
-	region  string
-	tcss    *common.Client
-	cvm     *cvm.Client
-	lazy    *lazyCredential // nil when Options held static credentials
-	http    *http.Client    // for Download
-	limiter *provider.RateLimiter
-	retry   provider.RetryPolicy
-	log     *slog.Logger
+	region      string
+	common      map[string]*common.Client // by service: every service but CVM
+	cvm         *cvm.Client
+	lazy        *lazyCredential // nil when Options held static credentials
+	fingerprint string          // of Options.SecretID
+	http        *http.Client    // every vendor exchange: the SDK clients' transport, and Download
+	loop        *transport.Loop
+	log         *slog.Logger
 }
 
 var (
@@ -62,14 +63,17 @@ func New(opts Options) (*Provider, error) {
 	}
 
 	p := &Provider{
-		region:  opts.Region,
-		limiter: provider.NewRateLimiter(opts.RateLimit),
-		retry:   opts.Retry,
-		log:     opts.Logger,
+		region:      opts.Region,
+		fingerprint: transport.Fingerprint(opts.SecretID),
+		http:        transport.NewClient(opts.HTTPClient),
+		log:         opts.Logger,
 	}
-	if p.retry.Retryable == nil {
-		p.retry.Retryable = throttled
+	retry := opts.Retry
+	if retry.Retryable == nil {
+		retry.Retryable = throttled
 	}
+	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
+		Retry: retry, Log: opts.Logger, Account: p.account, Classify: classify}
 
 	var cred common.CredentialIface
 	if opts.SecretID != "" {
@@ -78,23 +82,11 @@ func New(opts Options) (*Provider, error) {
 		p.lazy = &lazyCredential{chain: common.DefaultProviderChain()}
 		cred = p.lazy
 	}
-
-	var base http.RoundTripper
 	var timeout time.Duration
 	if opts.HTTPClient != nil {
-		base = opts.HTTPClient.Transport
 		timeout = opts.HTTPClient.Timeout
-		p.http = opts.HTTPClient
 	}
-	if base == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.IdleConnTimeout = 30 * time.Second
-		base = t
-	}
-	if p.http == nil {
-		p.http = &http.Client{Transport: base}
-	}
-	p.tcss, p.cvm, err = newClients(cred, opts.Region, eps, recordingTransport{base: base}, timeout)
+	p.common, p.cvm, err = newClients(cred, opts.Region, eps, p.http.Transport, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +198,7 @@ func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Sche
 func (p *Provider) As(target any) bool {
 	switch t := target.(type) {
 	case **common.Client:
-		*t = p.tcss
+		*t = p.common[serviceTCSS]
 		return true
 	case **cvm.Client:
 		*t = p.cvm
