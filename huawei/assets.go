@@ -326,7 +326,7 @@ func (p *Provider) downloadAssets(ctx context.Context, job export.Job, f export.
 }
 
 func (p *Provider) debugf(ctx context.Context, msg string, args ...any) {
-	if p.log != nil {
-		p.log.DebugContext(ctx, msg, args...)
+	if p.loop.Log != nil {
+		p.loop.Log.DebugContext(ctx, msg, args...)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
@@ -53,9 +53,7 @@ type Provider struct {
 	endpoints  map[string]*url.URL
 	client     *http.Client
 	cred       *auth.BasicCredentials
-	limiter    *provider.RateLimiter
-	retry      provider.RetryPolicy
-	log        *slog.Logger
+	loop       *transport.Loop
 
 	// serialWait tunes how CreateExportJob waits for the previous ROMA job
 	// of an instance to end.
@@ -106,29 +104,22 @@ func New(opts Options) (*Provider, error) {
 	if opts.RateLimit < 0 {
 		return nil, invalid("Options.RateLimit: %v is negative; use 0 for the default of 20 requests per second per action", opts.RateLimit)
 	}
-	client := opts.HTTPClient
-	if client == nil {
-		// No overall timeout: downloads may be large. Deadlines come from ctx.
-		// Redirects are not followed, as in the SDK.
-		client = &http.Client{Transport: http.DefaultTransport, CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}}
-	}
-	return &Provider{
+	p := &Provider{
 		region:     opts.Region,
 		projectID:  project,
 		entProject: opts.EnterpriseProject,
 		romaInst:   opts.ROMAInstanceID,
 		endpoints:  eps,
-		client:     client,
+		client:     transport.NewClient(opts.HTTPClient),
 		cred:       cred,
-		limiter:    provider.NewRateLimiter(opts.RateLimit),
-		retry:      opts.Retry, // the zero value is provider.DefaultRetry
-		log:        opts.Logger,
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		instances:  map[string]*romaInstance{},
 		downloaded: map[string]bool{},
-	}, nil
+	}
+	account := transport.Fingerprint(ak)
+	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
+		Retry: opts.Retry, Log: opts.Logger, Account: func() string { return account }}
+	return p, nil
 }
 
 // resolveCredentials finds AK, SK, security token and project id in opts,
@@ -146,12 +137,12 @@ func resolveCredentials(o Options) (ak, sk, token, project string, err error) {
 	default:
 		c, why := chainCredentials()
 		if c == nil {
-			return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+			return "", "", "", "", &provider.Error{Code: provider.PermissionDenied, Provider: Name,
 				Message: fmt.Sprintf("no credentials: set Options.AK and Options.SK, or the environment variables %s and %s (and %s for temporary credentials), or ak/sk in the profile file ~/.huaweicloud/credentials (path in %s): %s",
 					envAK, envSK, envSecurityToken, envCredentialsFile, why)}
 		}
 		if c.AK == "" || c.SK == "" {
-			return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+			return "", "", "", "", &provider.Error{Code: provider.PermissionDenied, Provider: Name,
 				Message: fmt.Sprintf("the SDK's credential providers found federated credentials (IdpId/IdTokenFile), which this adapter does not support; set %s and %s or Options.AK and Options.SK", envAK, envSK)}
 		}
 		ak, sk, token, project = c.AK, c.SK, c.SecurityToken, c.ProjectId
@@ -212,22 +203,9 @@ func resolveEndpoints(o Options) (map[string]*url.URL, error) {
 		return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
 	}
 	known := []string{ServiceHSS, ServiceROMA}
-	out := map[string]*url.URL{}
-	for k, v := range o.Endpoints {
-		key := strings.ToLower(k)
-		if key != ServiceHSS && key != ServiceROMA {
-			return nil, invalid("Options.Endpoints: unknown service %q; want %s", k, strings.Join(known, ", "))
-		}
-		if !strings.Contains(v, "://") {
-			v = "https://" + v // as the SDK does
-		}
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, invalid("Options.Endpoints[%q]: %q is not a base URL such as https://hss.cn-north-4.myhuaweicloud.com", k, v)
-		}
-		u.Path = strings.TrimRight(u.Path, "/")
-		u.RawPath = ""
-		out[key] = u
+	out, err := transport.Endpoints(o.Endpoints, known)
+	if err != nil {
+		return nil, err
 	}
 	for _, svc := range known {
 		if out[svc] != nil {

@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -43,48 +41,34 @@ type call struct {
 	contentType string     // "" = application/json
 }
 
-// send signs and sends c with rate limiting and retries, and returns the 2xx
+// send signs and sends c through the attempt loop, and returns the 2xx
 // response (the caller closes its body) or a mapped error. A cancelled ctx
-// returns ctx.Err() itself (provider.RetryPolicy.Do sees to that).
+// returns ctx.Err() itself.
 func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 	var resp *http.Response
-	attempt := 0
-	err := p.retry.Do(ctx, func(ctx context.Context) error {
-		attempt++
-		if err := p.limiter.Wait(ctx, provider.Call{Provider: Name, Region: p.region, Service: c.service, Action: c.action}); err != nil {
+	err := p.loop.Do(ctx, c.service, c.action, func(ctx context.Context) error {
+		req, err := p.signedRequest(ctx, c)
+		if err != nil {
 			return err
 		}
-		r, err := p.sendOnce(ctx, c, attempt)
-		resp = r
-		return err
+		r, err := p.client.Do(req)
+		if err != nil {
+			return err
+		}
+		if r.StatusCode >= 200 && r.StatusCode < 300 {
+			resp = r
+			return nil
+		}
+		defer r.Body.Close()
+		// A body cut short by a cancelled ctx does not matter: the loop
+		// reports ctx.Err().
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxErrorBody))
+		return mapError(c.service, c.action, r.StatusCode, r.Header, body)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return resp, nil
-}
-
-func (p *Provider) sendOnce(ctx context.Context, c call, attempt int) (*http.Response, error) {
-	req, err := p.signedRequest(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	resp, err := p.client.Do(req)
-	if err != nil {
-		p.debug(ctx, "huawei request failed", c, attempt, slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
-		return nil, &provider.Error{Code: provider.Unavailable, Provider: Name, Service: c.service, Action: c.action,
-			Message: "the request did not complete", Err: err}
-	}
-	reqID := resp.Header.Get("X-Request-Id")
-	p.debug(ctx, "huawei request", c, attempt, slog.Int("status", resp.StatusCode), slog.String("request_id", reqID), slog.Duration("elapsed", time.Since(start)))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp, nil
-	}
-	defer resp.Body.Close()
-	// A body cut short by a cancelled ctx does not matter: Do reports ctx.Err().
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return nil, mapError(c.service, c.action, resp.StatusCode, resp.Header, body)
 }
 
 // signedRequest builds c as an SDK request, lets the SDK's credentials add
@@ -161,17 +145,6 @@ func jsonBody(v any) ([]byte, error) {
 		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
 	}
 	return buf.Bytes(), nil
-}
-
-func (p *Provider) debug(ctx context.Context, msg string, c call, attempt int, attrs ...slog.Attr) {
-	if p.log == nil || !p.log.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	all := append([]slog.Attr{
-		slog.String("service", c.service), slog.String("action", c.action),
-		slog.String("method", c.method), slog.String("path", c.path), slog.Int("attempt", attempt),
-	}, attrs...)
-	p.log.LogAttrs(ctx, slog.LevelDebug, msg, all...)
 }
 
 // redact removes secret from s.
