@@ -2,7 +2,7 @@ package tencent
 
 import (
 	"context"
-	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,6 +11,7 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
@@ -96,98 +97,72 @@ func New(opts Options) (*Provider, error) {
 // Name returns "tencent".
 func (p *Provider) Name() string { return Name }
 
+// front is the adapter's front door: the table of the export kinds and
+// schedules it serves, from which Capabilities, the request, job and query
+// checks and the dispatch all follow. A new kind is a row here.
+var front = &door.Door[*Provider]{
+	Provider: Name,
+	Kinds: []door.Kind[*Provider]{
+		{Kind: export.KindComponents, Service: serviceTCSS, Spec: componentSpec,
+			Create: (*Provider).createComponents, Poll: (*Provider).pollComponents, Download: (*Provider).downloadComponents},
+		{Kind: export.KindMachineImages, Service: serviceCVM, Spec: imageSpec,
+			Create: (*Provider).createImages, Poll: (*Provider).pollImages, Download: (*Provider).downloadImages},
+	},
+	Schedules: []door.Schedule[*Provider]{
+		{Kind: scan.RegistryImages, Service: serviceTCSS, Read: (*Provider).registrySchedule},
+	},
+}
+
 // Capabilities reports the export kinds served (components through TCSS,
 // machine-images through CVM) and the registry-images schedule. The filter
 // and column lists come from the same tables that translate requests.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{
-		Exports: map[export.Kind]provider.Limits{
-			export.KindComponents: {
-				MaxLimit: componentMaxLimit,
-				Offset:   true,
-				Sort:     true,
-				Filters:  componentFilters.Names(),
-				Columns:  componentColumns.Keys(),
-			},
-			export.KindMachineImages: {},
-		},
-		Schedules: []scan.Kind{scan.RegistryImages},
-	}
-}
+func (p *Provider) Capabilities() provider.Capabilities { return front.Capabilities() }
 
 // CreateExportJob validates req and starts one job: TCSS
 // CreateComponentExportJob for export.Components, CVM ExportImages for
 // export.MachineImages. A request that fails validation is rejected with
 // ErrInvalidArgument and nothing is sent; other kinds are ErrUnsupported.
 //
-// DryRun: components are validated locally only (TCSS has no dry run) and
-// machine images are checked by CVM (ExportImages with DryRun); both return
-// a zero Job and a nil error when the request would be accepted.
+// DryRun validates locally only, as on every cloud, and returns the zero
+// Job and a nil error when the request would be accepted; nothing is sent.
+// CheckMachineImages asks CVM itself.
 func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
-	switch t := req.Target.(type) {
-	case export.Components:
-		job, err := p.createComponents(ctx, t, req)
-		return job, errs.Attribute(err, Name, serviceTCSS)
-	case export.MachineImages:
-		job, err := p.createImages(ctx, t, req)
-		return job, errs.Attribute(err, Name, serviceCVM)
-	case nil:
-		return export.Job{}, errs.Attribute(errs.Invalid("Target: no target given; want export.Components or export.MachineImages"), Name, "")
-	default:
-		return export.Job{}, &errs.Error{Code: errs.Unsupported, Provider: Name, Message: fmt.Sprintf("tencent does not serve %s exports; it serves components (TCSS) and machine-images (CVM)", t.Kind())}
-	}
+	return front.Create(ctx, p, req)
 }
 
 // PollJob reports a job's status: TCSS DescribeExportJobResult for
 // components, CVM DescribeImages over the exported images for machine
 // images. A job that ended in failure is a Status with StateFailed.
 func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
-	if err := checkJob(job); err != nil {
-		return export.Status{}, err
-	}
-	switch job.Kind {
-	case export.KindComponents:
-		return p.pollComponents(ctx, job)
-	default:
-		return p.pollImages(ctx, job)
-	}
+	return front.Poll(ctx, p, job)
 }
 
-// jobServices names the service whose jobs each export kind is.
-var jobServices = map[export.Kind]string{
-	export.KindComponents:    serviceTCSS,
-	export.KindMachineImages: serviceCVM,
-}
-
-// checkJob validates a job handed back by a caller.
-func checkJob(job export.Job) error {
-	if job.Provider != Name {
-		return errs.Invalid("Job.Provider: %q is not a tencent job", job.Provider)
-	}
-	if job.ID == "" {
-		return errs.Invalid("Job.ID: empty; pass a job returned by CreateExportJob or export.ParseToken")
-	}
-	if svc, ok := jobServices[job.Kind]; !ok || svc != job.Service {
-		return errs.Invalid("Job: kind %q on service %q is not a tencent job; want components on tcss or machine-images on cvm", job.Kind, job.Service)
-	}
-	return nil
+// Download opens a finished job's file. For components it is an HTTP GET
+// of File.URL (the TCSS DownloadURL, typically a presigned COS link)
+// through Options.HTTPClient with ctx. The body is streamed; the caller
+// closes it. Only http and https URLs are fetched (else
+// ErrInvalidArgument). A non-2xx answer is an error coded by status, as
+// every vendor answer is (see package provider). The URL's query is never
+// logged or put in an error.
+//
+// Machine-image files are objects in the caller's own COS bucket; Download
+// returns ErrUnsupported for them, naming the object path.
+func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
+	return front.Download(ctx, p, job, f)
 }
 
 // GetScanSchedule reads the registry-images timed scan (TCSS
 // DescribeImageRegistryTimingScanTask). Other kinds are ErrUnsupported.
 func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
-	switch q.Kind {
-	case scan.RegistryImages:
-		t, err := p.RegistryScanTask(ctx)
-		if err != nil {
-			return scan.Schedule{}, err
-		}
-		return t.Schedule(), nil
-	case "":
-		return scan.Schedule{}, errs.Invalid("Query.Kind: empty; want %s", scan.RegistryImages)
-	default:
-		return scan.Schedule{}, &errs.Error{Code: errs.Unsupported, Provider: Name, Message: fmt.Sprintf("tencent serves %s schedules only, not %s", scan.RegistryImages, q.Kind)}
+	return front.Schedule(ctx, p, q)
+}
+
+func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) {
+	t, err := p.RegistryScanTask(ctx)
+	if err != nil {
+		return scan.Schedule{}, err
 	}
+	return t.Schedule(), nil
 }
 
 // As exposes the vendor SDK clients for calls this library does not model:
