@@ -16,8 +16,8 @@ import (
 	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
-	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/provider"
 )
 
 // TCSS actions.
