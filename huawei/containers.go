@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -83,6 +84,10 @@ var containerColumns = vocab.Columns{
 	{Key: "memory_limit", Vendor: "memory_limit", Header: "Memory Limit"},
 }
 
+// containerSpec is what a containers request may ask for: no sort, no
+// offset, up to maxExportSize rows.
+var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColumns, MaxLimit: maxExportSize}
+
 // containerExport is a validated containers request in HSS terms.
 type containerExport struct {
 	entProject string
@@ -90,24 +95,11 @@ type containerExport struct {
 	body       map[string]any // ExportContainerListRequestBody
 }
 
-// translateContainers validates req and builds the ExportContainerList
+// translateContainers validates the target and builds, from the request the
+// door checked (c), the ExportContainerList
 // request from the tables.
-func (p *Provider) translateContainers(req export.Request, t export.Containers) (containerExport, error) {
-	kind := export.KindContainers
-	if req.Sort != nil {
-		return containerExport{}, invalid("Sort: %s exports cannot be sorted (HSS ExportContainerList has no sort); leave Sort nil", kind)
-	}
-	if err := vocab.Paging(kind, req, false, maxExportSize); err != nil {
-		return containerExport{}, err
-	}
-	filters, err := containerFilters.Translate(kind, req.Filters)
-	if err != nil {
-		return containerExport{}, err
-	}
-	cols, err := containerColumns.Translate(kind, req.Columns)
-	if err != nil {
-		return containerExport{}, err
-	}
+func (p *Provider) translateContainers(req export.Request, t export.Containers, c vocab.Checked) (containerExport, error) {
+	filters, cols := c.Filters, c.Columns
 	ep := t.EnterpriseProject
 	if ep == "" {
 		ep = p.entProject
@@ -165,18 +157,19 @@ func epochRange(from, to time.Time) (map[string]int64, error) {
 	return map[string]int64{"start_time": start, "end_time": end}, nil
 }
 
-func (p *Provider) createContainers(ctx context.Context, req export.Request, t export.Containers) (export.Job, error) {
-	x, err := p.translateContainers(req, t)
+func (p *Provider) createContainers(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
+	t, err := door.Target[export.Containers](req)
 	if err != nil {
+		return export.Job{}, err
+	}
+	x, err := p.translateContainers(req, t, c)
+	if err != nil || req.DryRun {
 		return export.Job{}, err
 	}
 	job := export.Job{Provider: Name, Service: ServiceHSS, Kind: export.KindContainers, Region: p.region,
 		Scope: map[string]string{"project_id": p.projectID}}
 	if x.entProject != "" {
 		job.Scope["enterprise_project_id"] = x.entProject
-	}
-	if req.DryRun {
-		return job, nil
 	}
 	body, err := jsonBody(x.body)
 	if err != nil {
@@ -217,7 +210,7 @@ func (p *Provider) pollContainers(ctx context.Context, job export.Job) (export.S
 	if err != nil {
 		return export.Status{}, err
 	}
-	return hssStatus(job, out), nil
+	return hssStatus(job, out)
 }
 
 // hssTaskStates translates HSS task_status (case-insensitive).
@@ -228,10 +221,12 @@ var hssTaskStates = vocab.Enums{
 }
 
 // hssStatus translates an HSS export task by hssTaskStates; HSS reports no
-// progress. An unknown status is still running, with the vendor's word in
-// Message.
-func hssStatus(job export.Job, t hssTask) export.Status {
-	st := statusFrom(job, hssTaskStates, "HSS task_status", t.TaskStatus)
+// progress. An unknown or missing status is an Internal error naming it.
+func hssStatus(job export.Job, t hssTask) (export.Status, error) {
+	st, err := statusFrom(job, hssTaskStates, ServiceHSS, actionListQueryExportTask, "HSS task_status", t.TaskStatus)
+	if err != nil {
+		return st, err
+	}
 	switch st.State {
 	case export.StateSucceeded:
 		st.Progress = 1
@@ -250,7 +245,7 @@ func hssStatus(job export.Job, t hssTask) export.Status {
 			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", t.TaskName)
 		}
 	}
-	return st
+	return st, nil
 }
 
 func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {

@@ -11,12 +11,12 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
@@ -230,86 +230,60 @@ func defaultEndpoint(svc, region string) string {
 	return "https://" + svc + "." + region + "." + domain
 }
 
-// checkID validates an identifier that goes into a URL path or query.
+// checkID validates an identifier that goes into a URL path or query (see
+// door.CheckID).
 func checkID(field, v string, max int) error {
-	if v == "" {
-		return invalid("%s: empty; want 1 to %d characters", field, max)
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return invalid("%s: %d characters; want at most %d", field, n, max)
-	}
-	if strings.ContainsAny(v, "/?#%\\") || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
-		return invalid("%s: %q holds a character not allowed in an id (/ ? # %% \\ or a control character)", field, v)
-	}
-	return nil
+	return errs.Attribute(door.CheckID(field, v, max), Name, "")
 }
 
 // Name returns "huawei".
 func (p *Provider) Name() string { return Name }
+
+// front is the adapter's front door: the table of the export kinds and
+// schedules it serves, from which Capabilities, the request, job and query
+// checks and the dispatch all follow. A new kind is a row here.
+var front = &door.Door[*Provider]{
+	Provider: Name,
+	Kinds: []door.Kind[*Provider]{
+		{Kind: export.KindContainers, Service: ServiceHSS, Spec: containerSpec,
+			Create: (*Provider).createContainers, Poll: (*Provider).pollContainers, Download: (*Provider).downloadContainers,
+			CheckJob: (*Provider).checkScope},
+		{Kind: export.KindAssets, Service: ServiceROMA, Spec: assetSpec,
+			Create: (*Provider).createAssets, Poll: (*Provider).pollAssets, Download: (*Provider).downloadAssets,
+			CheckJob: (*Provider).checkAssetScope},
+	},
+	Schedules: []door.Schedule[*Provider]{
+		{Kind: scan.RegistryImages, Service: ServiceHSS, Read: (*Provider).registrySchedule},
+		{Kind: scan.HostVulnerabilities, Service: ServiceHSS, Read: (*Provider).hostVulSchedule},
+	},
+}
 
 // Capabilities reports the exports and schedules the adapter serves, derived
 // from its translation tables: containers (HSS ExportContainerList: up to
 // 100000 rows, no offset, no sort), assets (ROMA ExportAsset: at most 100 app
 // and task ids per job, one job per instance at a time), and the
 // registry-image and host-vulnerability scan schedules.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{
-		Exports: map[export.Kind]provider.Limits{
-			export.KindContainers: {
-				MaxLimit: maxExportSize,
-				Offset:   false,
-				Sort:     false,
-				Filters:  containerFilters.Names(),
-				Columns:  containerColumns.Keys(),
-			},
-			export.KindAssets: {
-				MaxIDs:      maxAssetIDs,
-				Concurrency: 1,
-			},
-		},
-		Schedules: scheduleKinds(),
-	}
-}
+func (p *Provider) Capabilities() provider.Capabilities { return front.Capabilities() }
 
 // CreateExportJob validates req and starts one export job: HSS
 // ExportContainerList for export.Containers, ROMA Connect ExportAsset for
 // export.Assets. Other targets are Unsupported. A request that fails
 // validation is InvalidArgument and nothing is sent. A DryRun request is
-// validated locally only (neither vendor has a dry run) and returns a Job
-// without an ID.
+// validated locally only, as on every cloud, and returns the zero Job and a
+// nil error when it would be accepted.
 //
 // ROMA allows one running export job per instance: a create for an instance
 // waits (honouring ctx) until the previous job this Provider started there
 // has ended.
 func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
-	switch t := req.Target.(type) {
-	case export.Containers:
-		job, err := p.createContainers(ctx, req, t)
-		return job, errs.Attribute(err, Name, ServiceHSS)
-	case export.Assets:
-		job, err := p.createAssets(ctx, req, t)
-		return job, errs.Attribute(err, Name, ServiceROMA)
-	case nil:
-		return export.Job{}, invalid("Target: no target given; want export.Containers or export.Assets")
-	default:
-		return export.Job{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
-			Message: fmt.Sprintf("huawei does not serve %s exports; it serves %s and %s", t.Kind(), export.KindContainers, export.KindAssets)}
-	}
+	return front.Create(ctx, p, req)
 }
 
 // PollJob reports the job's status: HSS ListQueryExportTask for containers,
 // ROMA CheckAssetJobStatus for assets. A job that ended in failure is a
 // Status with StateFailed, not an error.
 func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
-	if err := p.checkJob(job); err != nil {
-		return export.Status{}, err
-	}
-	switch job.Kind {
-	case export.KindContainers:
-		return p.pollContainers(ctx, job)
-	default:
-		return p.pollAssets(ctx, job)
-	}
+	return front.Poll(ctx, p, job)
 }
 
 // Download opens one result file of a finished job, streamed: HSS
@@ -318,42 +292,33 @@ func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, 
 // archive once: a second Download of an archive this Provider already fetched
 // is FailedPrecondition, and nothing is sent.
 func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	if err := p.checkJob(job); err != nil {
-		return nil, err
-	}
-	switch job.Kind {
-	case export.KindContainers:
-		return p.downloadContainers(ctx, job, f)
-	default:
-		return p.downloadAssets(ctx, job, f)
-	}
+	return front.Download(ctx, p, job, f)
 }
 
-// checkJob checks that job was made by this adapter and that the ids its
-// calls put in a path are safe: ID, the project and, for assets, the ROMA
-// instance.
-func (p *Provider) checkJob(job export.Job) error {
-	if job.Provider != Name {
-		return invalid("Job.Provider: %q; want %q (a job of another provider)", job.Provider, Name)
-	}
-	switch {
-	case job.Kind == export.KindContainers && job.Service == ServiceHSS:
-	case job.Kind == export.KindAssets && job.Service == ServiceROMA:
-	default:
-		return invalid("Job: kind %q with service %q; want %s/%s or %s/%s", job.Kind, job.Service, export.KindContainers, ServiceHSS, export.KindAssets, ServiceROMA)
-	}
-	if err := checkID("Job.ID", job.ID, 128); err != nil {
-		return err
-	}
+// GetScanSchedule reads one scan schedule: scan.RegistryImages from HSS
+// ListImageScanPolicy (type=cycle, global_image_type=registry) plus the
+// newest cycle task of ListImageScanTask for LastScan and LastResult;
+// scan.HostVulnerabilities from HSS ShowVulScanPolicy. Other kinds are
+// Unsupported. Fields with no neutral home are read by ImageScanPolicy and
+// VulScanPolicy.
+func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
+	return front.Schedule(ctx, p, q)
+}
+
+// checkScope checks the project a job's calls put in a path.
+func (p *Provider) checkScope(job export.Job) error {
 	if pid := job.Scope["project_id"]; pid != "" {
-		if err := checkID(`Job.Scope["project_id"]`, pid, 64); err != nil {
-			return err
-		}
-	}
-	if job.Kind == export.KindAssets {
-		return checkID(`Job.Scope["instance_id"]`, job.Scope["instance_id"], maxInstanceLen)
+		return checkID(`Job.Scope["project_id"]`, pid, 64)
 	}
 	return nil
+}
+
+// checkAssetScope checks an assets job's project and ROMA instance.
+func (p *Provider) checkAssetScope(job export.Job) error {
+	if err := p.checkScope(job); err != nil {
+		return err
+	}
+	return checkID(`Job.Scope["instance_id"]`, job.Scope["instance_id"], maxInstanceLen)
 }
 
 // jobProject is the project a job lives in: its scope's, else the provider's.
@@ -365,16 +330,16 @@ func (p *Provider) jobProject(job export.Job) string {
 }
 
 // statusFrom starts the Status of job from the vendor's status word, looked
-// up in table: no progress yet, and an unknown word leaves the job running
-// with "unknown <what> <word>" in Message.
-func statusFrom(job export.Job, table vocab.Enums, what, word string) export.Status {
+// up in table: no progress yet. A word the table does not know (or none) is
+// door.UnknownState's error, as on every cloud.
+func statusFrom(job export.Job, table vocab.Enums, service, action, field, word string) (export.Status, error) {
 	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
-	if state, ok := table.ToNeutral(word); ok {
-		st.State = export.State(state)
-	} else {
-		st.Message = fmt.Sprintf("unknown %s %q", what, word)
+	state, ok := table.ToNeutral(word)
+	if !ok {
+		return st, door.UnknownState(Name, service, action, field, word, table.Vendor())
 	}
-	return st
+	st.State = export.State(state)
+	return st, nil
 }
 
 // As exposes what this library does not model. It supports **http.Client
@@ -391,12 +356,4 @@ func (p *Provider) As(target any) bool {
 
 func invalid(format string, args ...any) *provider.Error {
 	return &provider.Error{Code: provider.InvalidArgument, Provider: Name, Message: fmt.Sprintf(format, args...)}
-}
-
-func scheduleKinds() []scan.Kind {
-	out := make([]scan.Kind, len(schedules))
-	for i, s := range schedules {
-		out[i] = s.kind
-	}
-	return out
 }

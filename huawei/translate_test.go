@@ -325,8 +325,8 @@ func TestDryRunSendsNothing(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%T: %v", target, err)
 		}
-		if job.ID != "" || job.Provider != "huawei" || job.Kind != target.Kind() {
-			t.Errorf("%T: dry-run job %+v", target, job)
+		if d := cmp.Diff(export.Job{}, job); d != "" {
+			t.Errorf("%T: dry-run job (-want +got):\n%s", target, d)
 		}
 	}
 	if f.count() != 0 {
