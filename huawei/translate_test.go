@@ -317,23 +317,6 @@ func TestUnsupportedKind(t *testing.T) {
 	}
 }
 
-func TestDryRunSendsNothing(t *testing.T) {
-	f := newFake(t, nil)
-	p := f.provider(t)
-	for _, target := range []export.Target{export.Containers{}, export.Assets{AppIDs: []string{"a"}}} {
-		job, err := p.CreateExportJob(context.Background(), export.Request{Target: target, DryRun: true})
-		if err != nil {
-			t.Fatalf("%T: %v", target, err)
-		}
-		if d := cmp.Diff(export.Job{}, job); d != "" {
-			t.Errorf("%T: dry-run job (-want +got):\n%s", target, d)
-		}
-	}
-	if f.count() != 0 {
-		t.Errorf("%d requests sent, want none", f.count())
-	}
-}
-
 func TestCapabilities(t *testing.T) {
 	f := newFake(t, nil)
 	got := f.provider(t).Capabilities()

@@ -197,27 +197,6 @@ func TestDefaultCredentialChain(t *testing.T) {
 	}
 }
 
-func TestBrokenCredentialChain(t *testing.T) {
-	f := newFake(t)
-	// Set but empty: the SDK's env provider fails and stops the chain,
-	// without reaching the CVM metadata service.
-	t.Setenv("TENCENTCLOUD_SECRET_ID", "")
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", "")
-	o := f.options()
-	o.SecretID, o.SecretKey = "", ""
-	p, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = p.PollJob(context.Background(), componentsJob)
-	if !errors.Is(err, provider.ErrPermissionDenied) {
-		t.Fatalf("err = %v, want ErrPermissionDenied", err)
-	}
-	if f.count() != 0 {
-		t.Error("a request was sent without credentials")
-	}
-}
-
 func TestLogsHoldNoSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	f := newFake(t)
