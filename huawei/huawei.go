@@ -1,9 +1,7 @@
 package huawei
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -46,6 +44,8 @@ const (
 // Provider is the Huawei Cloud adapter. It implements provider.Provider and
 // provider.Downloader. It is safe for concurrent use.
 type Provider struct {
+	front // Capabilities, CreateExportJob, PollJob, Download, GetScanSchedule
+
 	region     string
 	projectID  string
 	entProject string
@@ -66,6 +66,10 @@ type Provider struct {
 
 var _ provider.Provider = (*Provider)(nil)
 var _ provider.Downloader = (*Provider)(nil)
+
+// front gives Provider the methods of provider.Provider (but Name) and
+// provider.Downloader from the table.
+type front = door.Front[*Provider]
 
 // New returns a provider for opts. It does not touch the network.
 //
@@ -119,6 +123,7 @@ func New(opts Options) (*Provider, error) {
 	account := transport.Fingerprint(ak)
 	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
 		Retry: opts.Retry, Log: opts.Logger, Account: func() string { return account }}
+	p.front = door.Bind(table, p)
 	return p, nil
 }
 
@@ -239,10 +244,10 @@ func checkID(field, v string, max int) error {
 // Name returns "huawei".
 func (p *Provider) Name() string { return Name }
 
-// front is the adapter's front door: the table of the export kinds and
+// table is the adapter's front door: the table of the export kinds and
 // schedules it serves, from which Capabilities, the request, job and query
 // checks and the dispatch all follow. A new kind is a row here.
-var front = &door.Door[*Provider]{
+var table = &door.Door[*Provider]{
 	Provider: Name,
 	Kinds: []door.Kind[*Provider]{
 		{Kind: export.KindContainers, Service: ServiceHSS, Spec: containerSpec,
@@ -256,53 +261,6 @@ var front = &door.Door[*Provider]{
 		{Kind: scan.RegistryImages, Service: ServiceHSS, Read: (*Provider).registrySchedule},
 		{Kind: scan.HostVulnerabilities, Service: ServiceHSS, Read: (*Provider).hostVulSchedule},
 	},
-}
-
-// Capabilities reports the exports and schedules the adapter serves, derived
-// from its translation tables: containers (HSS ExportContainerList: up to
-// 100000 rows, no offset, no sort), assets (ROMA ExportAsset: at most 100 app
-// and task ids per job, one job per instance at a time), and the
-// registry-image and host-vulnerability scan schedules.
-func (p *Provider) Capabilities() provider.Capabilities { return front.Capabilities() }
-
-// CreateExportJob validates req and starts one export job: HSS
-// ExportContainerList for export.Containers, ROMA Connect ExportAsset for
-// export.Assets. Other targets are Unsupported. A request that fails
-// validation is InvalidArgument and nothing is sent. A DryRun request is
-// validated locally only, as on every cloud, and returns the zero Job and a
-// nil error when it would be accepted.
-//
-// ROMA allows one running export job per instance: a create for an instance
-// waits (honouring ctx) until the previous job this Provider started there
-// has ended.
-func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
-	return front.Create(ctx, p, req)
-}
-
-// PollJob reports the job's status: HSS ListQueryExportTask for containers,
-// ROMA CheckAssetJobStatus for assets. A job that ended in failure is a
-// Status with StateFailed, not an error.
-func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
-	return front.Poll(ctx, p, job)
-}
-
-// Download opens one result file of a finished job, streamed: HSS
-// ListDownloadExportedFile (f.ID is the file_id) or ROMA DownloadAssetArchive
-// (f.ID is the archive_id). ctx governs reading the body too. ROMA serves an
-// archive once: a second Download of an archive this Provider already fetched
-// is FailedPrecondition, and nothing is sent.
-func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	return front.Download(ctx, p, job, f)
-}
-
-// GetScanSchedule reads one scan schedule: scan.RegistryImages from HSS
-// ListImageScanPolicy (type=cycle, global_image_type=registry) plus the
-// newest cycle task of ListImageScanTask for LastScan and LastResult;
-// scan.HostVulnerabilities from HSS ShowVulScanPolicy. Other kinds are
-// Unsupported. Fields with no neutral home are read by ImageScanPolicy and
-// VulScanPolicy.
-func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
-	return front.Schedule(ctx, p, q)
 }
 
 // checkScope checks the project a job's calls put in a path.

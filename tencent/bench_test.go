@@ -19,7 +19,7 @@ func BenchmarkComponentsRequest(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		_, c, err := front.CheckRequest(req)
+		_, c, err := table.CheckRequest(req)
 		if err != nil {
 			b.Fatal(err)
 		}

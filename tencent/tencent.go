@@ -2,7 +2,6 @@ package tencent
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -25,6 +24,8 @@ const Name = "tencent"
 // Provider is the Tencent Cloud adapter. It implements provider.Provider and
 // provider.Downloader. It is safe for concurrent use.
 type Provider struct {
+	front // Capabilities, CreateExportJob, PollJob, Download, GetScanSchedule
+
 	region      string
 	common      map[string]*common.Client // by service: every service but CVM
 	cvm         *cvm.Client
@@ -39,6 +40,10 @@ var (
 	_ provider.Provider   = (*Provider)(nil)
 	_ provider.Downloader = (*Provider)(nil)
 )
+
+// front gives Provider the methods of provider.Provider (but Name) and
+// provider.Downloader from the table.
+type front = door.Front[*Provider]
 
 // New returns a provider configured by opts. It checks opts but makes no
 // network call: credentials from the SDK's default chain are resolved on the
@@ -91,16 +96,17 @@ func New(opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.front = door.Bind(table, p)
 	return p, nil
 }
 
 // Name returns "tencent".
 func (p *Provider) Name() string { return Name }
 
-// front is the adapter's front door: the table of the export kinds and
+// table is the adapter's front door: the table of the export kinds and
 // schedules it serves, from which Capabilities, the request, job and query
 // checks and the dispatch all follow. A new kind is a row here.
-var front = &door.Door[*Provider]{
+var table = &door.Door[*Provider]{
 	Provider: Name,
 	Kinds: []door.Kind[*Provider]{
 		{Kind: export.KindComponents, Service: serviceTCSS, Spec: componentSpec,
@@ -111,50 +117,6 @@ var front = &door.Door[*Provider]{
 	Schedules: []door.Schedule[*Provider]{
 		{Kind: scan.RegistryImages, Service: serviceTCSS, Read: (*Provider).registrySchedule},
 	},
-}
-
-// Capabilities reports the export kinds served (components through TCSS,
-// machine-images through CVM) and the registry-images schedule. The filter
-// and column lists come from the same tables that translate requests.
-func (p *Provider) Capabilities() provider.Capabilities { return front.Capabilities() }
-
-// CreateExportJob validates req and starts one job: TCSS
-// CreateComponentExportJob for export.Components, CVM ExportImages for
-// export.MachineImages. A request that fails validation is rejected with
-// ErrInvalidArgument and nothing is sent; other kinds are ErrUnsupported.
-//
-// DryRun validates locally only, as on every cloud, and returns the zero
-// Job and a nil error when the request would be accepted; nothing is sent.
-// CheckMachineImages asks CVM itself.
-func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
-	return front.Create(ctx, p, req)
-}
-
-// PollJob reports a job's status: TCSS DescribeExportJobResult for
-// components, CVM DescribeImages over the exported images for machine
-// images. A job that ended in failure is a Status with StateFailed.
-func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
-	return front.Poll(ctx, p, job)
-}
-
-// Download opens a finished job's file. For components it is an HTTP GET
-// of File.URL (the TCSS DownloadURL, typically a presigned COS link)
-// through Options.HTTPClient with ctx. The body is streamed; the caller
-// closes it. Only http and https URLs are fetched (else
-// ErrInvalidArgument). A non-2xx answer is an error coded by status, as
-// every vendor answer is (see package provider). The URL's query is never
-// logged or put in an error.
-//
-// Machine-image files are objects in the caller's own COS bucket; Download
-// returns ErrUnsupported for them, naming the object path.
-func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	return front.Download(ctx, p, job, f)
-}
-
-// GetScanSchedule reads the registry-images timed scan (TCSS
-// DescribeImageRegistryTimingScanTask). Other kinds are ErrUnsupported.
-func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
-	return front.Schedule(ctx, p, q)
 }
 
 func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) {

@@ -243,3 +243,47 @@ func CheckID(field, v string, max int) error {
 	}
 	return nil
 }
+
+// Front binds a Door to one adapter value. An adapter embeds it (through
+// an unexported alias) to get the methods of provider.Provider (but Name)
+// and provider.Downloader, each of which checks at the door and dispatches
+// to the row; the adapter's package doc says which vendor call each row
+// maps to.
+type Front[P any] struct {
+	door *Door[P]
+	self P
+}
+
+// Bind returns d bound to self.
+func Bind[P any](d *Door[P], self P) Front[P] { return Front[P]{door: d, self: self} }
+
+// Capabilities reports the export kinds and schedules served and their
+// limits, derived from the same tables that check and translate requests.
+func (f Front[P]) Capabilities() provider.Capabilities { return f.door.Capabilities() }
+
+// CreateExportJob validates req and starts one export job. A request that
+// fails validation is ErrInvalidArgument and nothing is sent; a kind not
+// served is ErrUnsupported. A DryRun request is validated locally only and
+// returns the zero Job and a nil error when it would be accepted.
+func (f Front[P]) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
+	return f.door.Create(ctx, f.self, req)
+}
+
+// PollJob reports a job's status. A job that ended in failure is a Status
+// with StateFailed, not an error; a job that is not this provider's is
+// ErrInvalidArgument and nothing is sent.
+func (f Front[P]) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
+	return f.door.Poll(ctx, f.self, job)
+}
+
+// Download opens one result file of a finished job, streamed; the caller
+// closes it. ctx governs reading the body too.
+func (f Front[P]) Download(ctx context.Context, job export.Job, file export.File) (io.ReadCloser, error) {
+	return f.door.Download(ctx, f.self, job, file)
+}
+
+// GetScanSchedule reads one scan schedule. An empty kind is
+// ErrInvalidArgument, one not served ErrUnsupported.
+func (f Front[P]) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
+	return f.door.Schedule(ctx, f.self, q)
+}
