@@ -124,9 +124,9 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 			body[f.Spec.Vendor] = f.Values[0]
 		}
 	}
-	headers := make([][]string, len(cols))
+	headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
 	for i, c := range cols {
-		headers[i] = []string{c.Spec.Vendor, c.Header}
+		headers[i] = [2]string{c.Spec.Vendor, c.Header}
 	}
 	body["export_headers"] = headers
 	size := req.Limit
@@ -175,8 +175,7 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	if err != nil {
 		return export.Job{}, err
 	}
-	q := entQuery(x.entProject)
-	q.Set("export_size", strconv.Itoa(x.size))
+	q := entQuery(x.entProject, "export_size", strconv.Itoa(x.size))
 	var out struct {
 		TaskID string `json:"task_id"`
 	}
@@ -261,11 +260,18 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 	return resp.Body, nil
 }
 
-// entQuery is an HSS query with enterprise_project_id set to ep, if any.
-func entQuery(ep string) url.Values {
-	q := url.Values{}
+// entQuery is an HSS query of the given key, value pairs plus
+// enterprise_project_id set to ep, if any; nil when empty.
+func entQuery(ep string, kv ...string) url.Values {
+	if ep == "" && len(kv) == 0 {
+		return nil
+	}
+	q := make(url.Values, len(kv)/2+1)
+	for i := 0; i+1 < len(kv); i += 2 {
+		q[kv[i]] = []string{kv[i+1]}
+	}
 	if ep != "" {
-		q.Set("enterprise_project_id", ep)
+		q["enterprise_project_id"] = []string{ep}
 	}
 	return q
 }

@@ -50,7 +50,7 @@ type Provider struct {
 	projectID  string
 	entProject string
 	romaInst   string
-	endpoints  map[string]*url.URL
+	endpoints  map[string]endpoint // by service
 	client     *http.Client
 	cred       *auth.BasicCredentials
 	loop       *transport.Loop
@@ -113,18 +113,27 @@ func New(opts Options) (*Provider, error) {
 		projectID:  project,
 		entProject: opts.EnterpriseProject,
 		romaInst:   opts.ROMAInstanceID,
-		endpoints:  eps,
+		endpoints:  map[string]endpoint{},
 		client:     transport.NewClient(opts.HTTPClient),
 		cred:       cred,
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		instances:  map[string]*romaInstance{},
 		downloaded: map[string]bool{},
 	}
+	for svc, u := range eps {
+		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, path: u.Path}
+	}
 	account := transport.Fingerprint(ak)
 	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
 		Retry: opts.Retry, Log: opts.Logger, Account: func() string { return account }}
 	p.front = door.Bind(table, p)
 	return p, nil
+}
+
+// endpoint is a service's base URL, split as the request builder takes it.
+type endpoint struct {
+	origin string // scheme://host[:port]
+	path   string // "" or a path without a trailing slash
 }
 
 // resolveCredentials finds AK, SK, security token and project id in opts,

@@ -43,9 +43,7 @@ type ImageScanRegistry struct {
 // global_image_type=registry, the provider's enterprise project) verbatim,
 // including rate_limit and time_scope, which scan.Schedule has no place for.
 func (p *Provider) ImageScanPolicy(ctx context.Context) (*ImageScanPolicy, error) {
-	q := entQuery(p.entProject)
-	q.Set("type", "cycle")
-	q.Set("global_image_type", "registry")
+	q := entQuery(p.entProject, "type", "cycle", "global_image_type", "registry")
 	var out ImageScanPolicy
 	err := p.callJSON(ctx, call{service: ServiceHSS, action: actionListImageScanPolicy, method: http.MethodGet,
 		project: p.projectID, path: "/v5/" + p.projectID + "/image/scanner-policies", query: q}, &out)
@@ -108,11 +106,7 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 	if err != nil {
 		return scan.Schedule{}, err
 	}
-	q := entQuery(p.entProject)
-	q.Set("type", "image_scan")
-	q.Set("task_type", "cycle")
-	q.Set("global_image_type", "registry")
-	q.Set("limit", "10")
+	q := entQuery(p.entProject, "type", "image_scan", "task_type", "cycle", "global_image_type", "registry", "limit", "10")
 	var tasks struct {
 		DataList []imageScanTask `json:"data_list"`
 	}

@@ -1,7 +1,6 @@
 package huawei
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
 
@@ -37,7 +37,7 @@ type call struct {
 	project     string     // the project the path and X-Project-Id name
 	path        string     // with every path parameter filled in, unescaped (ids pass checkID)
 	query       url.Values // one value per key
-	body        []byte     // JSON body; nil for none
+	body        string     // JSON body; "" for none
 	contentType string     // "" = application/json
 }
 
@@ -81,27 +81,33 @@ func (p *Provider) signedRequest(ctx context.Context, c call) (*http.Request, er
 		ct = contentJSON
 	}
 	b := request.NewHttpRequestBuilder().
-		WithEndpoint(base.Scheme+"://"+base.Host).
-		WithPath(base.Path+c.path).
+		WithEndpoint(base.origin).
+		WithPath(base.path+c.path).
 		WithMethod(c.method).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
 		AddHeaderParam("Content-Type", ct).
 		AddHeaderParam("User-Agent", userAgent)
-	keys := make([]string, 0, len(c.query))
-	for k := range c.query {
-		keys = append(keys, k)
+	if len(c.query) > 0 {
+		keys := make([]string, 0, len(c.query))
+		for k := range c.query {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			// The SDK's signer canonicalises query values held as reflect.Value.
+			b.AddQueryParam(k, reflect.ValueOf(c.query.Get(k)))
+		}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		// The SDK's signer canonicalises query values held as reflect.Value.
-		b.AddQueryParam(k, reflect.ValueOf(c.query.Get(k)))
-	}
-	if c.body != nil {
+	if c.body != "" {
 		// A string body is signed and sent byte for byte.
-		b.WithBody("", string(c.body))
+		b.WithBody("", c.body)
 	}
-	cred := *p.cred
-	cred.ProjectId = c.project
+	cred := p.cred
+	if c.project != cred.ProjectId {
+		other := *p.cred
+		other.ProjectId = c.project
+		cred = &other
+	}
 	sdkReq, err := cred.ProcessAuthRequest(nil, b.Build())
 	if err != nil {
 		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Service: c.service, Action: c.action, Message: "signing the request failed", Err: errors.New(redact(err.Error(), p.cred.SK))}
@@ -120,7 +126,7 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJSONBody))
+	body, err := transport.ReadBody(resp, maxJSONBody)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -137,14 +143,14 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 }
 
 // jsonBody encodes v as the SDK does: no HTML escaping, trailing newline.
-func jsonBody(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+func jsonBody(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
+		return "", &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
 	}
-	return buf.Bytes(), nil
+	return b.String(), nil
 }
 
 // redact removes secret from s.

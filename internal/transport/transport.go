@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -112,11 +113,25 @@ func (x *Exchange) record(resp *http.Response) {
 
 type exchangeKey struct{}
 
+// exchangeCtx is a context carrying an Exchange: one allocation per
+// attempt for both.
+type exchangeCtx struct {
+	context.Context
+	x Exchange
+}
+
+func (c *exchangeCtx) Value(key any) any {
+	if key == (exchangeKey{}) {
+		return &c.x
+	}
+	return c.Context.Value(key)
+}
+
 // WithExchange returns ctx carrying a fresh Exchange that the client of
 // NewClient fills for requests sent with that ctx.
 func WithExchange(ctx context.Context) (context.Context, *Exchange) {
-	x := &Exchange{}
-	return context.WithValue(ctx, exchangeKey{}, x), x
+	c := &exchangeCtx{Context: ctx}
+	return c, &c.x
 }
 
 // ErrRedirect is the transport error of a redirect answer: NewClient's
@@ -181,6 +196,28 @@ func checkAnswer(_ *http.Request, resp *http.Response) error {
 		return ErrRedirect
 	}
 	return nil
+}
+
+// ReadBody reads a 2xx answer's body whole, refusing one longer than max
+// bytes, with one allocation when the answer states its length. It is the
+// one place answers are read for decoding.
+func ReadBody(resp *http.Response, max int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= max {
+		// net/http stops the body at its stated length.
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(buf)) > max {
+		return nil, fmt.Errorf("the answer is longer than %d bytes", max)
+	}
+	return buf, nil
 }
 
 // RedactURL returns raw without its query, fragment and user info, for logs
