@@ -52,11 +52,15 @@ var table = &Door[*fake]{
 			},
 		},
 		{Kind: export.KindAssets, Service: "other", Spec: vocab.Spec{MaxIDs: 100, Concurrency: 1},
-			Create: func(*fake, context.Context, export.Request, vocab.Checked) (export.Job, error) { return export.Job{}, nil },
-			Poll:   func(*fake, context.Context, export.Job) (export.Status, error) { return export.Status{}, nil }},
+			Create: func(*fake, context.Context, export.Request, vocab.Checked) (export.Job, error) {
+				return export.Job{}, nil
+			},
+			Poll: func(*fake, context.Context, export.Job) (export.Status, error) { return export.Status{}, nil }},
 	},
 	Schedules: []Schedule[*fake]{{Kind: scan.RegistryImages, Service: "svc",
-		Read: func(*fake, context.Context) (scan.Schedule, error) { return scan.Schedule{Provider: "fake", Kind: scan.RegistryImages}, nil }}},
+		Read: func(*fake, context.Context) (scan.Schedule, error) {
+			return scan.Schedule{Provider: "fake", Kind: scan.RegistryImages}, nil
+		}}},
 }
 
 // otherComponents claims the components kind with another type.
@@ -164,4 +168,3 @@ func TestUnknownState(t *testing.T) {
 		t.Errorf("UnknownState: %v", err)
 	}
 }
-
