@@ -75,7 +75,10 @@ func benchEmulator(b *testing.B) (huawei.Options, *auth.BasicCredentials) {
 	b.Cleanup(srv.Close)
 	o := srv.Options()
 	o.RateLimit = 1e9
-	cred := auth.NewBasicCredentialsBuilder().WithAk(o.AK).WithSk(o.SK).WithProjectId(o.ProjectID).Build()
+	cred, err := auth.NewBasicCredentialsBuilder().WithAk(o.AK).WithSk(o.SK).WithProjectId(o.ProjectID).SafeBuild()
+	if err != nil {
+		b.Fatal(err)
+	}
 	return o, cred
 }
 
