@@ -14,11 +14,13 @@ const (
 	KindContainers    Kind = "containers"     // container inventory
 	KindAssets        Kind = "assets"         // integration assets: applications and tasks
 	KindMachineImages Kind = "machine-images" // custom VM images written to object storage
+
+	KindVulnerabilities Kind = "vulnerabilities" // host vulnerabilities found by host security
 )
 
 // Kinds lists every kind the module knows, in a stable order.
 func Kinds() []Kind {
-	return []Kind{KindComponents, KindContainers, KindAssets, KindMachineImages}
+	return []Kind{KindComponents, KindContainers, KindAssets, KindMachineImages, KindVulnerabilities}
 }
 
 // Target says what one export reads. There is one type per kind; each
@@ -66,6 +68,23 @@ type MachineImages struct {
 
 // Kind returns KindMachineImages.
 func (MachineImages) Kind() Kind { return KindMachineImages }
+
+// Vulnerabilities targets host-security findings: the vulnerabilities each
+// cloud's host security service found on your servers. Tencent Cloud Workload
+// Protection ExportVulList, Huawei HSS ExportVuls (exported by vulnerability,
+// category "vul").
+//
+// The same request runs on either cloud, with the neutral filters category
+// (linux, windows, web_cms, app, emergency), level (critical, high, medium,
+// low), status (unfixed, ignored, fixed) and name (Like), plus the
+// vendor-only filters each adapter documents; rows read back from either
+// cloud's file carry the same neutral column keys.
+type Vulnerabilities struct {
+	EnterpriseProject string // Huawei only; "" = the provider's default enterprise project
+}
+
+// Kind returns KindVulnerabilities.
+func (Vulnerabilities) Kind() Kind { return KindVulnerabilities }
 
 // Request describes one export.
 type Request struct {

@@ -24,7 +24,8 @@ const (
 
 const (
 	maxAssetIDs    = 100 // app and task ids per job, in total
-	maxAssetIDLen  = 32
+	maxAppIDLen    = 36  // application ids are UUIDs (the docs' examples; no maximum documented)
+	maxTaskIDLen   = 32  // OpenAPI AssetExportTask id: 1-32
 	maxInstanceLen = 64
 )
 
@@ -44,10 +45,11 @@ type assetID struct {
 }
 
 // assetExportBody is the ExportAsset body (AssetExportRequest): "apps" is
-// always sent (the API marks it mandatory), "tasks" only when non-empty.
+// always sent, and so is "tasks", as [] when empty: the SDK requires apps,
+// and the current docs and OpenAPI definition mark both mandatory.
 type assetExportBody struct {
 	Apps  []assetID `json:"apps"`
-	Tasks []assetID `json:"tasks,omitempty"`
+	Tasks []assetID `json:"tasks"`
 }
 
 // translateAssets validates the target and returns the instance and the body.
@@ -70,16 +72,17 @@ func (p *Provider) translateAssets(t export.Assets) (string, assetExportBody, er
 	if n > maxAssetIDs {
 		return "", assetExportBody{}, invalid("Target: %d app and task ids; one ROMA job takes at most %d in total; use provider.Export to split the request", n, maxAssetIDs)
 	}
-	body := assetExportBody{Apps: []assetID{}}
+	body := assetExportBody{Apps: []assetID{}, Tasks: []assetID{}}
 	for _, list := range []struct {
 		field string
 		ids   []string
+		max   int
 		out   *[]assetID
-	}{{"Target.AppIDs", t.AppIDs, &body.Apps}, {"Target.TaskIDs", t.TaskIDs, &body.Tasks}} {
+	}{{"Target.AppIDs", t.AppIDs, maxAppIDLen, &body.Apps}, {"Target.TaskIDs", t.TaskIDs, maxTaskIDLen, &body.Tasks}} {
 		seen := map[string]bool{}
 		for i, id := range list.ids {
 			f := fmt.Sprintf("%s[%d]", list.field, i)
-			if err := checkID(f, id, maxAssetIDLen); err != nil {
+			if err := checkID(f, id, list.max); err != nil {
 				return "", assetExportBody{}, err
 			}
 			if seen[id] {

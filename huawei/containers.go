@@ -86,7 +86,8 @@ var containerColumns = vocab.Columns{
 
 // containerSpec is what a containers request may ask for: no sort, no
 // offset, up to maxExportSize rows.
-var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColumns, MaxLimit: maxExportSize}
+var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColumns, MaxLimit: maxExportSize,
+	NoSort: "HSS ExportContainerList has no sort"}
 
 // containerExport is a validated containers request in HSS terms.
 type containerExport struct {

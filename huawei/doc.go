@@ -83,10 +83,11 @@
 //
 // export.Assets maps to ROMA Connect ExportAsset
 // (POST /v2/{project_id}/instances/{instance_id}/assets/export) with body
-// {"apps":[{"id":…}],"tasks":[{"id":…}]}: "apps" is always sent (the API
-// marks it mandatory), "tasks" only when there are task ids. The instance is
-// the target's, else Options.ROMAInstanceID. A job takes 1 to 100 app and
-// task ids in total, each 1–32 characters, no duplicates;
+// {"apps":[{"id":…}],"tasks":[{"id":…}]}: both lists are always sent, [] when
+// empty (the current docs mark both mandatory). The instance is the target's,
+// else Options.ROMAInstanceID. A job takes 1 to 100 app and task ids in
+// total, app ids of 1–36 characters (the UUID form of the docs' examples; no
+// maximum is documented), task ids of 1–32, no duplicates;
 // provider.Export splits larger requests. Filters, columns, sort, offset and
 // limit are rejected. Job.Scope holds project_id and instance_id.
 //

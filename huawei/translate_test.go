@@ -151,18 +151,18 @@ func TestAssetsTranslation(t *testing.T) {
 		body   any
 		scope  map[string]string
 	}{
-		{"apps only: no tasks key", export.Assets{AppIDs: []string{"app-1", "app-2"}}, exportPath(testInst),
-			js(`{"apps":[{"id":"app-1"},{"id":"app-2"}]}`), map[string]string{"project_id": testProject, "instance_id": testInst}},
+		{"apps only: tasks sent empty (docs: mandatory)", export.Assets{AppIDs: []string{"app-1", "app-2"}}, exportPath(testInst),
+			js(`{"apps":[{"id":"app-1"},{"id":"app-2"}],"tasks":[]}`), map[string]string{"project_id": testProject, "instance_id": testInst}},
 		{"tasks only: apps still sent, empty", export.Assets{TaskIDs: []string{"task-1"}}, exportPath(testInst),
 			js(`{"apps":[],"tasks":[{"id":"task-1"}]}`), map[string]string{"project_id": testProject, "instance_id": testInst}},
 		{"both", export.Assets{AppIDs: []string{"a"}, TaskIDs: []string{"t1", "t2"}}, exportPath(testInst),
 			js(`{"apps":[{"id":"a"}],"tasks":[{"id":"t1"},{"id":"t2"}]}`), map[string]string{"project_id": testProject, "instance_id": testInst}},
 		{"instance from the target", export.Assets{InstanceID: "inst-2", AppIDs: []string{"a"}}, exportPath("inst-2"),
-			js(`{"apps":[{"id":"a"}]}`), map[string]string{"project_id": testProject, "instance_id": "inst-2"}},
+			js(`{"apps":[{"id":"a"}],"tasks":[]}`), map[string]string{"project_id": testProject, "instance_id": "inst-2"}},
 		{"same id as app and task", export.Assets{AppIDs: []string{"x"}, TaskIDs: []string{"x"}}, exportPath(testInst),
 			js(`{"apps":[{"id":"x"}],"tasks":[{"id":"x"}]}`), map[string]string{"project_id": testProject, "instance_id": testInst}},
-		{"100 ids, 32 characters each", export.Assets{AppIDs: ids("a", 60, 32), TaskIDs: ids("t", 40, 32)}, exportPath(testInst),
-			js(assetsJSON(ids("a", 60, 32), ids("t", 40, 32))), map[string]string{"project_id": testProject, "instance_id": testInst}},
+		{"100 ids: 36-character app ids (UUID form), 32-character task ids", export.Assets{AppIDs: ids("a", 60, 36), TaskIDs: ids("t", 40, 32)}, exportPath(testInst),
+			js(assetsJSON(ids("a", 60, 36), ids("t", 40, 32))), map[string]string{"project_id": testProject, "instance_id": testInst}},
 	}
 	for _, c := range cases {
 		c := c
@@ -213,11 +213,7 @@ func assetsJSON(apps, tasks []string) string {
 		}
 		return "[" + strings.Join(parts, ",") + "]"
 	}
-	s := `{"apps":` + list(apps)
-	if len(tasks) > 0 {
-		s += `,"tasks":` + list(tasks)
-	}
-	return s + "}"
+	return `{"apps":` + list(apps) + `,"tasks":` + list(tasks) + "}"
 }
 
 func TestInvalidRequests(t *testing.T) {
@@ -262,7 +258,8 @@ func TestInvalidRequests(t *testing.T) {
 		{"enterprise project with a slash", export.Request{Target: export.Containers{EnterpriseProject: "a/b"}}, nil, "EnterpriseProject"},
 		{"assets without ids", export.Request{Target: export.Assets{}}, nil, "at least one"},
 		{"assets 101 ids", export.Request{Target: export.Assets{AppIDs: ids("a", 51, 8), TaskIDs: ids("t", 50, 8)}}, nil, "at most 100"},
-		{"assets id of 33 characters", export.Request{Target: export.Assets{AppIDs: []string{strings.Repeat("a", 33)}}}, nil, "AppIDs[0]: 33 characters; want at most 32"},
+		{"assets app id of 37 characters", export.Request{Target: export.Assets{AppIDs: []string{strings.Repeat("a", 37)}}}, nil, "AppIDs[0]: 37 characters; want at most 36"},
+		{"assets task id of 33 characters", export.Request{Target: export.Assets{TaskIDs: []string{strings.Repeat("a", 33)}}}, nil, "TaskIDs[0]: 33 characters; want at most 32"},
 		{"assets empty task id", export.Request{Target: export.Assets{TaskIDs: []string{""}}}, nil, "TaskIDs[0]: empty; want 1 to 32 characters"},
 		{"assets duplicate app id", export.Request{Target: export.Assets{AppIDs: []string{"a", "b", "a"}}}, nil, "AppIDs[2]"},
 		{"assets duplicate task id", export.Request{Target: export.Assets{TaskIDs: []string{"t", "t"}}}, nil, "TaskIDs[1]"},

@@ -164,6 +164,12 @@
 // failure keeps its cause. A cancelled or expired ctx is returned as
 // ctx.Err(), so errors.Is(err, context.Canceled) holds.
 //
+// PollJob of a TCSS job the service does not know is NotFound when the
+// service answers InvalidParameterValue.DataNotFound, which the SDK lists for
+// DescribeExportJobResult and the emulator sends. Should the service answer
+// plain InvalidParameter instead (also listed), the adapter cannot tell an
+// unknown job from a malformed request, and the error is InvalidArgument.
+//
 // # Rate limits and retries
 //
 // Calls are paced by Options.Limiter, by default an in-process limit per

@@ -15,6 +15,7 @@
 // the argument of LastRequest):
 //
 //	ExportContainerList       POST /v5/{project_id}/container/export-task
+//	ExportVuls                POST /v5/{project_id}/vul/export
 //	ListQueryExportTask       GET  /v5/{project_id}/export-task/{task_id}
 //	ListDownloadExportedFile  GET  /v5/{project_id}/download/{file_id}
 //	ListImageScanPolicy       GET  /v5/{project_id}/image/scanner-policies
@@ -43,9 +44,11 @@
 // true/false, create_time as epoch milliseconds). Files may be downloaded any
 // number of times.
 //
-// ExportAsset takes {"apps":[{"id":…}],"tasks":[{"id":…}]}: either list may be
-// null or absent but not both empty, at most 100 ids in total, each id 1..32
-// characters; unknown fields (such as the older docs' app_id) are rejected.
+// ExportAsset takes {"apps":[{"id":…}],"tasks":[{"id":…}]}: both lists must be
+// present (the current docs mark both mandatory; send [] for none), not both
+// empty, at most 100 ids in total, app ids 1..36 characters (the UUID form of
+// the docs' examples) and task ids 1..32 (OpenAPI); unknown fields (such as
+// the older docs' app_id) are rejected.
 // Violations are 400 ROMA.00110001. CheckAssetJobStatus reports id, type
 // "exportAsset", status, progress_percent (a fraction 0..1), begin_time and,
 // when done, end_time (RFC 3339), archive_id on success and reasons on
@@ -94,8 +97,10 @@
 // one a day old), a failed manual scan and a registry sync; a host
 // vulnerability policy (one_week on day_part 2 at 02:30, timezone_offset -480,
 // all_host, open); and a ROMA instance with three applications and four tasks
-// (Apps, Tasks). Replace any of it with SetContainers, SetImageScanPolicy,
-// SetImageScanTasks, SetVulScanPolicy and SetAssets.
+// (Apps, Tasks); and seven vulnerability findings of six vulnerabilities on
+// three hosts (SeedHSSHostWeb, SeedHSSHostDB and, in ep-edge, SeedHSSHostWin).
+// Replace any of it with SetContainers, SetImageScanPolicy,
+// SetImageScanTasks, SetVulScanPolicy, SetAssets and SetVulnerabilities.
 //
 // # One job, one download
 //

@@ -174,7 +174,7 @@ func TestConcurrentUse(t *testing.T) {
 				}
 			}
 			// ROMA jobs end at once, so exports may race but each gets 200 or 409.
-			j, err := do(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[{"id":"app-crm-0002"}]}`})
+			j, err := do(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[{"id":"app-crm-0002"}],"tasks":[]}`})
 			if err != nil || (j.status != 200 && j.status != http.StatusConflict) {
 				errs <- "export asset"
 			}
@@ -194,7 +194,7 @@ func TestNoGoroutinesAfterClose(t *testing.T) {
 	s := NewServer()
 	s.SetJobDuration(0)
 	for i := 0; i < 3; i++ {
-		mustDo(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[{"id":"app-crm-0002"}]}`})
+		mustDo(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[{"id":"app-crm-0002"}],"tasks":[]}`})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.SetLatency(time.Hour)

@@ -17,13 +17,16 @@ import (
 	"github.com/cloudexport/cloudexport/internal/emulator"
 )
 
-// hssTask is one ExportContainerList task.
+// hssTask is one HSS export task: ExportContainerList (headers and rows) or
+// ExportVuls (sheet and cells, the header row first).
 type hssTask struct {
 	id, name         string
 	fileID, fileName string
 	job              emulator.Job
 	headers          [][]string
 	rows             []Container
+	sheet            string
+	cells            [][]string
 }
 
 // containerColumns are the export_headers keys and how each reads a row.
@@ -302,6 +305,14 @@ func (s *Server) downloadExportedFile(w http.ResponseWriter, c call) *apiError {
 	now := time.Now()
 	if !ok || !t.job.Done(now) || t.job.Failed(now) {
 		return errorf(http.StatusNotFound, codeHSSNotFound, "file %s does not exist", c.id)
+	}
+	if t.cells != nil {
+		data, err := emulator.XLSX(t.sheet, t.cells[0], t.cells[1:])
+		if err != nil {
+			return errorf(http.StatusInternalServerError, codeHSSInternal, "building the file failed: %v", err)
+		}
+		writeFile(w, t.fileName, data)
+		return nil
 	}
 	header := make([]string, len(t.headers))
 	for i, h := range t.headers {

@@ -13,8 +13,9 @@ import (
 
 // Limits of ExportAsset.
 const (
-	maxAssetIDs = 100 // apps and tasks together
-	maxIDLen    = 32
+	maxAssetIDs  = 100 // apps and tasks together
+	maxAppIDLen  = 36  // application ids are UUIDs (docs' examples; no maximum is documented)
+	maxTaskIDLen = 32  // OpenAPI AssetExportTask: 1-32
 )
 
 // romaJob is one ExportAsset job.
@@ -36,10 +37,12 @@ type assetJobReason struct {
 	ErrorMsg     string `json:"error_msg"`
 }
 
-// assetExportRequest is AssetExportRequest.
+// assetExportRequest is AssetExportRequest. The current docs and the
+// OpenAPI definition mark both lists mandatory, so an absent or null list is
+// refused; an empty one is fine.
 type assetExportRequest struct {
-	Apps  []assetRef `json:"apps"`
-	Tasks []assetRef `json:"tasks"`
+	Apps  *[]assetRef `json:"apps"`
+	Tasks *[]assetRef `json:"tasks"`
 }
 
 type assetRef struct {
@@ -59,29 +62,37 @@ func (s *Server) exportAsset(w http.ResponseWriter, c call) *apiError {
 	if err := decodeStrict(c.body, &req); err != nil {
 		return romaInvalid("Malformed request body: %v.", err)
 	}
-	if n := len(req.Apps) + len(req.Tasks); n == 0 {
+	for _, l := range []struct {
+		name string
+		refs *[]assetRef
+	}{{"apps", req.Apps}, {"tasks", req.Tasks}} {
+		if l.refs == nil {
+			return romaInvalid("Parameter is [%s]. The %s list is mandatory; send [] for none.", l.name, l.name)
+		}
+	}
+	if n := len(*req.Apps) + len(*req.Tasks); n == 0 {
 		return romaInvalid("Parameter is [apps]. At least one application or task is required.")
 	} else if n > maxAssetIDs {
 		return romaInvalid("Parameter is [apps, tasks]. At most %d applications and tasks are allowed, got %d.", maxAssetIDs, n)
 	}
-	check := func(kind string, refs []assetRef) ([]string, *apiError) {
+	check := func(kind string, refs []assetRef, maxLen int) ([]string, *apiError) {
 		ids := make([]string, len(refs))
 		for i, r := range refs {
 			if r.ID == nil {
 				return nil, romaInvalid("Parameter is [%s[%d].id]. The id is required.", kind, i)
 			}
-			if n := len(*r.ID); n < 1 || n > maxIDLen {
-				return nil, romaInvalid("Parameter is [%s[%d].id]. The id must be 1-%d characters.", kind, i, maxIDLen)
+			if n := len(*r.ID); n < 1 || n > maxLen {
+				return nil, romaInvalid("Parameter is [%s[%d].id]. The id must be 1-%d characters.", kind, i, maxLen)
 			}
 			ids[i] = *r.ID
 		}
 		return ids, nil
 	}
-	appIDs, e := check("apps", req.Apps)
+	appIDs, e := check("apps", *req.Apps, maxAppIDLen)
 	if e != nil {
 		return e
 	}
-	taskIDs, e := check("tasks", req.Tasks)
+	taskIDs, e := check("tasks", *req.Tasks, maxTaskIDLen)
 	if e != nil {
 		return e
 	}

@@ -131,11 +131,15 @@ func TestExportAssetValidation(t *testing.T) {
 		{name: "not JSON", body: `{"apps":[`, field: "body"},
 		{name: "nothing to export", body: `{"apps":[],"tasks":[]}`, field: "apps"},
 		{name: "empty object", body: `{}`, field: "apps"},
-		{name: "unknown top-level field", body: `{"apps":[{"id":"a"}],"instances":[]}`, field: "instances"},
-		{name: "older docs' app_id", body: `{"apps":[{"app_id":"app-order-0001"}]}`, field: "app_id"},
-		{name: "id missing", body: `{"apps":[{}]}`, field: "apps[0].id"},
-		{name: "id empty", body: `{"tasks":[{"id":""}]}`, field: "tasks[0].id"},
-		{name: "id too long", body: `{"apps":[{"id":"` + strings.Repeat("a", 33) + `"}]}`, field: "apps[0].id"},
+		{name: "unknown top-level field", body: `{"apps":[{"id":"a"}],"instances":[],"tasks":[]}`, field: "instances"},
+		{name: "older docs' app_id", body: `{"apps":[{"app_id":"app-order-0001"}],"tasks":[]}`, field: "app_id"},
+		{name: "id missing", body: `{"apps":[{}],"tasks":[]}`, field: "apps[0].id"},
+		{name: "id empty", body: `{"apps":[],"tasks":[{"id":""}]}`, field: "tasks[0].id"},
+		{name: "app id over 36", body: `{"apps":[{"id":"` + strings.Repeat("a", 37) + `"}],"tasks":[]}`, field: "apps[0].id"},
+		{name: "task id over 32", body: `{"apps":[],"tasks":[{"id":"` + strings.Repeat("a", 33) + `"}]}`, field: "tasks[0].id"},
+		{name: "tasks absent", body: `{"apps":[{"id":"app-order-0001"}]}`, field: "[tasks]"},
+		{name: "tasks null", body: `{"apps":[{"id":"app-order-0001"}],"tasks":null}`, field: "[tasks]"},
+		{name: "apps absent", body: `{"tasks":[{"id":"task-fdi-0001"}]}`, field: "[apps]"},
 		{name: "101 ids", body: `{"apps":[{"id":"a"}],"tasks":[` + strings.Join(many[:100], ",") + `]}`, field: "100"},
 		{name: "apps not a list", body: `{"apps":"app-order-0001"}`, field: "apps"},
 	}
@@ -154,8 +158,13 @@ func TestExportAssetValidation(t *testing.T) {
 			}
 		})
 	}
+	// A 36-character app id (the docs' UUID form) is fine.
+	s36 := newTestServer(t) // one running job per instance
+	if a := mustDo(t, s36, raw{method: "POST", path: romaPath(s36, "/assets/export"), body: `{"apps":[{"id":"b1e6b1e6-4f3f-4a80-bb45-f4b9039f95a3"}],"tasks":[]}`}); a.status != 200 {
+		t.Errorf("36-character app id: %d %s", a.status, a.body)
+	}
 	// 100 ids in total are fine.
-	a := mustDo(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"tasks":[` + strings.Join(many[:100], ",") + `]}`})
+	a := mustDo(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[],"tasks":[` + strings.Join(many[:100], ",") + `]}`})
 	if a.status != 200 || a.str("job_id") == "" {
 		t.Errorf("100 ids: %d %s", a.status, a.body)
 	}
@@ -196,8 +205,8 @@ func waitJob(t *testing.T, s *Server, id string) answer {
 func TestOneRunningJobPerInstance(t *testing.T) {
 	s := newTestServer(t)
 	s.SetJobDuration(time.Hour)
-	first := exportAsset(t, s, `{"apps":[{"id":"app-crm-0002"}]}`)
-	a := mustDo(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[{"id":"app-iot-0003"}]}`})
+	first := exportAsset(t, s, `{"apps":[{"id":"app-crm-0002"}],"tasks":[]}`)
+	a := mustDo(t, s, raw{method: "POST", path: romaPath(s, "/assets/export"), body: `{"apps":[{"id":"app-iot-0003"}],"tasks":[]}`})
 	if a.status != 409 || a.str("error_code") != "ROMA.00112001" || !strings.Contains(a.str("error_msg"), "already running") ||
 		!strings.Contains(a.str("error_msg"), first) {
 		t.Fatalf("second export = %d %s", a.status, a.body)
@@ -208,9 +217,9 @@ func TestOneRunningJobPerInstance(t *testing.T) {
 
 	// Once the first job has ended, a new one may start.
 	s2 := newTestServer(t)
-	one := exportAsset(t, s2, `{"apps":[{"id":"app-crm-0002"}]}`)
+	one := exportAsset(t, s2, `{"apps":[{"id":"app-crm-0002"}],"tasks":[]}`)
 	waitJob(t, s2, one)
-	exportAsset(t, s2, `{"apps":[{"id":"app-iot-0003"}]}`)
+	exportAsset(t, s2, `{"apps":[{"id":"app-iot-0003"}],"tasks":[]}`)
 }
 
 func TestAssetJobFailures(t *testing.T) {
@@ -238,7 +247,7 @@ func TestAssetJobFailures(t *testing.T) {
 	t.Run("FailJobs", func(t *testing.T) {
 		s.FailJobs("quota exceeded")
 		defer s.FailJobs("")
-		a := waitJob(t, s, exportAsset(t, s, `{"apps":[{"id":"app-order-0001"}]}`))
+		a := waitJob(t, s, exportAsset(t, s, `{"apps":[{"id":"app-order-0001"}],"tasks":[]}`))
 		if a.str("status") != "FAILED" || !strings.Contains(string(a.body), `"error_msg":"quota exceeded"`) {
 			t.Errorf("status = %s", a.body)
 		}
@@ -249,14 +258,14 @@ func TestDocsStatusStyle(t *testing.T) {
 	s := newTestServer(t)
 	s.SetROMAStatusStyle(true)
 	s.SetJobDuration(time.Hour)
-	running := exportAsset(t, s, `{"tasks":[{"id":"task-fdi-0001"}]}`)
+	running := exportAsset(t, s, `{"apps":[],"tasks":[{"id":"task-fdi-0001"}]}`)
 	if st := jobStatus(t, s, running).str("status"); st != "Running" {
 		t.Errorf("running status = %q", st)
 	}
 
 	s2 := newTestServer(t)
 	s2.SetROMAStatusStyle(true)
-	id := exportAsset(t, s2, `{"tasks":[{"id":"task-fdi-0001"}]}`)
+	id := exportAsset(t, s2, `{"apps":[],"tasks":[{"id":"task-fdi-0001"}]}`)
 	a := waitJob(t, s2, id)
 	if a.str("status") != "Success" || a.str("archive_id") == "" {
 		t.Fatalf("status = %s", a.body)
@@ -275,7 +284,7 @@ func TestDocsStatusStyle(t *testing.T) {
 	}
 
 	s2.FailJobs("boom")
-	if st := waitJob(t, s2, exportAsset(t, s2, `{"tasks":[{"id":"task-fdi-0001"}]}`)).str("status"); st != "Failed" {
+	if st := waitJob(t, s2, exportAsset(t, s2, `{"apps":[],"tasks":[{"id":"task-fdi-0001"}]}`)).str("status"); st != "Failed" {
 		t.Errorf("failed status = %q", st)
 	}
 }

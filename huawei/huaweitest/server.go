@@ -40,6 +40,7 @@ type Server struct {
 	imagePolicy ImageScanPolicy
 	imageTasks  []ImageScanTask
 	vulPolicy   VulScanPolicy
+	vulns       []Vulnerability     // ExportVuls findings
 	exports     map[string]*hssTask // by task id
 	files       map[string]*hssTask // by file id
 	apps        []App
@@ -65,6 +66,7 @@ func NewServer() *Server {
 	}
 	s.Init()
 	s.seed(time.Now())
+	s.vulns = seedVulnerabilities()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -164,6 +166,7 @@ var routes = []struct {
 	handle              handler
 }{
 	{http.MethodPost, "/v5/{project}/container/export-task", "ExportContainerList", (*Server).exportContainerList},
+	{http.MethodPost, "/v5/{project}/vul/export", "ExportVuls", (*Server).exportVuls},
 	{http.MethodGet, "/v5/{project}/export-task/{id}", "ListQueryExportTask", (*Server).listQueryExportTask},
 	{http.MethodGet, "/v5/{project}/download/{id}", "ListDownloadExportedFile", (*Server).downloadExportedFile},
 	{http.MethodGet, "/v5/{project}/image/scanner-policies", "ListImageScanPolicy", (*Server).listImageScanPolicy},

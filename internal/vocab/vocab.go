@@ -337,11 +337,12 @@ func Paging(kind export.Kind, req export.Request, offsetOK bool, max int) error 
 type Spec struct {
 	Filters     Filters
 	Columns     Columns
-	Sort        bool // whether Request.Sort is supported (by any column)
-	Offset      bool // whether Request.Offset is supported
-	MaxLimit    int  // rows per job; 0 = no paging
-	MaxIDs      int  // ids per job (assets); 0 = no id limit of this kind
-	Concurrency int  // jobs that may run at once for one instance; 0 = no rule
+	Sort        bool   // whether Request.Sort is supported (by any column)
+	NoSort      string // without Sort, the vendor fact that says why, for the error (e.g. "HSS ExportContainerList has no sort"); optional
+	Offset      bool   // whether Request.Offset is supported
+	MaxLimit    int    // rows per job; 0 = no paging
+	MaxIDs      int    // ids per job (assets); 0 = no id limit of this kind
+	Concurrency int    // jobs that may run at once for one instance; 0 = no rule
 }
 
 // Checked is a request's filters, columns and sort in vendor terms, as
@@ -365,6 +366,9 @@ func (s Spec) Check(kind export.Kind, req export.Request) (Checked, error) {
 		return Checked{}, err
 	}
 	if req.Sort != nil && !s.Sort {
+		if s.NoSort != "" {
+			return Checked{}, errs.Invalid("Sort: %s exports cannot be sorted (%s); leave Sort nil", kind, s.NoSort)
+		}
 		return Checked{}, errs.Invalid("Sort: %s exports cannot be sorted; leave Sort nil", kind)
 	}
 	if c.SortBy, err = s.Columns.Sort(kind, req.Sort); err != nil {

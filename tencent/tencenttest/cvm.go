@@ -24,17 +24,28 @@ type Image struct {
 	ExportError string
 }
 
-// The ImageState values the emulator reports.
+// The ImageState values the emulator reports. The SDK (cvm v20170312
+// Image.ImageState) lists CREATING, NORMAL, CREATEFAILED, SYNCING, IMPORTING
+// and IMPORTFAILED, none of which is about exports, and no CVM call reports
+// an export by its TaskId. So only NORMAL is an SDK state here; the two
+// export states are ASSUMPTIONS of the emulator, kept because no listed state
+// means "exporting" or "export failed". The adapter does not depend on their
+// spelling: all NORMAL is success, any state ending in FAILED is failure, an
+// image no longer listed is failure, anything else (these two, SYNCING,
+// CREATING, IMPORTING, a state the SDK does not list) is running.
 const (
-	// ImageStateNormal is an image at rest.
+	// ImageStateNormal is an image at rest. Listed by the SDK.
 	ImageStateNormal = "NORMAL"
-	// ImageStateExporting is an image whose export is running. The real
-	// service's spelling is UNCONFIRMED; it is known only to leave NORMAL.
+	// ImageStateExporting is an image whose export is running. ASSUMPTION:
+	// not in the SDK's list; the real service is known only to leave NORMAL
+	// during an export (Terraform's tencentcloud_cvm_export_images waits for
+	// NORMAL again).
 	ImageStateExporting = "EXPORTING"
 	// ImageStateExportFailed is an image whose last export failed (jobs
-	// created while FailJobs is set). UNCONFIRMED: an emulator convention so
-	// that a failed export is observable through DescribeImages; the next
-	// export of the image starts afresh.
+	// created while FailJobs is set). ASSUMPTION: not in the SDK's list; an
+	// emulator convention so that a failed export is observable through
+	// DescribeImages, ending in FAILED like the SDK's CREATEFAILED and
+	// IMPORTFAILED. The next export of the image starts afresh.
 	ImageStateExportFailed = "EXPORTFAILED"
 )
 

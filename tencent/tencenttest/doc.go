@@ -7,7 +7,7 @@
 //
 // # What is emulated
 //
-// One HTTP server on 127.0.0.1 answers Tencent Cloud API 3.0 requests for two
+// One HTTP server on 127.0.0.1 answers Tencent Cloud API 3.0 requests for three
 // products; the product is taken from the credential scope of the
 // Authorization header and the version must match it:
 //
@@ -15,13 +15,20 @@
 //     DescribeExportJobResult, DescribeExportJobDownloadURL and
 //     DescribeImageRegistryTimingScanTask.
 //   - CVM (version 2017-03-12): ExportImages and DescribeImages.
+//   - CWP (version 2018-02-28): ExportVulList (Filters VulCategory,
+//     IfEmergency, Status (required), Level, VulName; IfDetail), ExportTasks
+//     (PENDING, then FINISHED with DownloadUrl and FileName, or ERROR) and
+//     DescribeScanVulSetting. The file's titles and cell words are the
+//     emulator's reading of an undocumented format (see cwp.go and
+//     CWPColumnTitles). Options does not yet set the "cwp" endpoint: the
+//     adapter learns the service in a later change.
 //
 // Requests are POST "/" with a JSON body and the X-TC-* headers the SDK sends.
 // Answers have HTTP status 200 and the body {"Response":{...,"RequestId":"…"}}
 // or, for errors, {"Response":{"Error":{"Code":"…","Message":"…"},"RequestId":"…"}}.
 // Gateway checks come first: a non-POST method (UnsupportedProtocol), a
 // missing X-TC-Action or X-TC-Version (MissingParameter), the signature (see
-// Credentials), a product other than tcss and cvm or an action the product
+// Credentials), a product other than tcss, cvm and cwp or an action the product
 // lacks (InvalidAction), a version other than the product's (NoSuchVersion).
 // Each action then rejects body keys it does not know (UnknownParameter),
 // values of the wrong JSON type (InvalidParameter), and validates its
@@ -41,7 +48,12 @@
 //     default), then Offset and Limit (0 = 10000) page. The job's rows are
 //     fixed when it is created.
 //   - DescribeExportJobResult {JobId}: unknown id gives
-//     InvalidParameterValue.DataNotFound. ExportStatus is RUNNING with
+//     InvalidParameterValue.DataNotFound, one of the codes the SDK lists for
+//     this action (tcss v20201101 client.go at commit 007e3aed: FailedOperation,
+//     InvalidParameter, InvalidParameterValue,
+//     InvalidParameterValue.DataNotFound, LimitExceeded, OperationDenied,
+//     RequestLimitExceeded; InternalError and InvalidParameter alone are the
+//     list of DescribeExportJobDownloadURL). ExportStatus is RUNNING with
 //     ExportProgress 0–100 while the job runs, then SUCCESS with DownloadURL,
 //     or FAILURE with FailureMsg. DescribeExportJobDownloadURL {JobID} gives
 //     the same link once the job succeeded and null before; an unknown id
@@ -78,7 +90,10 @@
 //     filters image-id, image-type, image-name and platform are supported
 //     (others: InvalidFilter); unknown ids are left out, not an error.
 //     While an export runs, its images report ImageState EXPORTING; after it
-//     they report NORMAL again, or EXPORTFAILED when it failed.
+//     they report NORMAL again, or EXPORTFAILED when it failed. Of these only
+//     NORMAL is among the states the SDK lists (CREATING, NORMAL,
+//     CREATEFAILED, SYNCING, IMPORTING, IMPORTFAILED); EXPORTING and
+//     EXPORTFAILED are assumptions (see below).
 //
 // # Credentials
 //
@@ -130,7 +145,12 @@
 // three CVM custom images in Region: SeedLinuxImage (system disk),
 // SeedLinuxDataImage (system and data disk) and SeedWindowsImage (refused
 // with UnsupportedOperation.WindowsImageExportUnsupported); add more with
-// AddImage. ImageState and BucketObjects let tests look at CVM state.
+// AddImage. ImageState and BucketObjects let tests look at CVM state. CWP
+// starts with seven vulnerability findings of six vulnerabilities on three
+// hosts (SeedHostWeb, SeedHostDB, SeedHostWin), replaceable with
+// SetVulnerabilities, and a scan setting (every 3 days at 02:30, window
+// 00:00–06:00, on SeedHostWeb and SeedHostDB), replaceable with
+// SetScanVulSetting.
 //
 // # Differences from the real service
 //
@@ -143,7 +163,8 @@
 //     real file's titles are likely Chinese) are UNCONFIRMED; the titles here
 //     are English (ColumnTitle).
 //   - The image state during an export (EXPORTING) and after a failed export
-//     (EXPORTFAILED) are UNCONFIRMED; the real API has no call that reports
+//     (EXPORTFAILED) are ASSUMPTIONS, not states the SDK lists; the real API
+//     has no call that reports
 //     an export task by TaskId. A passing DryRun answering success with no
 //     TaskId is UNCONFIRMED (the real service might answer the common error
 //     DryRunOperation, which SetDryRunOperation switches to).

@@ -57,7 +57,7 @@ func newClient(t testing.TB, s *Server, tweaks ...func(*clientConfig)) *common.C
 	return c
 }
 
-var versions = map[string]string{"tcss": TCSSVersion, "cvm": CVMVersion}
+var versions = map[string]string{"tcss": TCSSVersion, "cvm": CVMVersion, "cwp": CWPVersion}
 
 // send calls action of service with params (a map or a JSON string) and
 // returns the content of "Response".

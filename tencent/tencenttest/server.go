@@ -71,7 +71,10 @@ type Server struct {
 	images      []*image              // CVM custom images in insertion order
 	tasks       []*exportTask         // CVM export tasks in creation order
 	nextTaskID  uint64
-	dryRunError bool // a passing ExportImages DryRun answers DryRunOperation
+	dryRunError bool            // a passing ExportImages DryRun answers DryRunOperation
+	vulns       []Vulnerability // CWP host vulnerability findings
+	scanVul     ScanVulSetting  // CWP DescribeScanVulSetting
+	nextCWPTask uint64          // the last CWP export TaskId
 }
 
 // credential is one key pair the emulator accepts.
@@ -97,6 +100,7 @@ func NewServer() *Server {
 	s.keys[s.secretID] = credential{key: randomHex(16)}
 	s.components = seedComponents()
 	s.timing = seedTimingScanTask()
+	s.vulns, s.scanVul, s.nextCWPTask = seedVulnerabilities(), seedScanVulSetting(), 10000
 	for _, img := range seedImages() {
 		s.addImage(img)
 	}
@@ -190,6 +194,11 @@ var services = map[string]service{
 		"ExportImages":   (*Server).exportImages,
 		"DescribeImages": (*Server).describeImages,
 	}},
+	"cwp": {version: CWPVersion, actions: map[string]handler{
+		"ExportVulList":          (*Server).exportVulList,
+		"ExportTasks":            (*Server).exportTasks,
+		"DescribeScanVulSetting": (*Server).describeScanVulSetting,
+	}},
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +270,7 @@ func (s *Server) dispatch(r *http.Request, action string, body []byte) (any, *ap
 	}
 	svc, ok := services[product]
 	if !ok {
-		return nil, errorf("InvalidAction", "the product %q is not emulated (known: cvm, tcss)", product)
+		return nil, errorf("InvalidAction", "the product %q is not emulated (known: cvm, cwp, tcss)", product)
 	}
 	version := r.Header.Get("X-TC-Version")
 	if version == "" {

@@ -1,0 +1,288 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cloudexport/cloudexport/export"
+)
+
+// exportFlags are the flags every export kind shares.
+type exportFlags struct {
+	provider string
+	filters  []string
+	columns  string
+	sort     string
+	offset   int
+	limit    int
+	dryRun   bool
+	wait     bool
+	out      string
+	force    bool
+	waitFlags
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "export KIND",
+		Short: "Start an export job; wait for it and write its rows",
+		Long: `Start an export job of one kind. Each kind is a command of its own with the
+flags that say what to export; the kinds, their filters and columns come from
+what the providers serve (see 'cloudexport caps').
+
+The job token is printed as soon as the job exists: on stdout without --wait, on
+stderr with it (in the JSON result with --output json). Resume an interrupted wait
+with 'cloudexport wait TOKEN' or 'cloudexport download TOKEN --out FILE'.`,
+		Example: `  cloudexport export components --image sha256:3f5a… --columns name,version --out c.csv
+  cloudexport export containers --filter status=running --wait --output json
+  cloudexport export assets --app app-order-0001 --out assets.zip`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("export: give a kind: %s", kindList(a.cat.kinds()))
+			}
+			return usagef("export: unknown kind %q; want %s", args[0], kindList(a.cat.kinds()))
+		},
+		RunE: func(*cobra.Command, []string) error { return nil }, // Args always refuses
+	}
+	for _, k := range a.cat.kinds() {
+		cmd.AddCommand(a.exportKindCommand(k))
+	}
+	return cmd
+}
+
+func kindList(ks []export.Kind) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+// exportKindCommand builds `export KIND` from the providers' Capabilities
+// and the kind's target flags.
+func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
+	var (
+		f  exportFlags
+		tv targetValues
+	)
+	spec, hasSpec := targets[kind]
+	servers := a.cat.servers(kind)
+	filters, columns := a.cat.limits(kind, servers...)
+	long := fmt.Sprintf("Export %s (served by %s).\n\nFilters: %s\nColumns: %s\n\n%s", kind, strings.Join(servers, " and "),
+		orNone(filters), orNone(columns), filterHelp)
+	example := spec.example
+	if example == "" {
+		example = fmt.Sprintf("  cloudexport export %s --provider %s --wait --out %s.csv", kind, servers[0], kind)
+	}
+	cmd := &cobra.Command{
+		Use:     string(kind),
+		Short:   fmt.Sprintf("Export %s (%s)", kind, strings.Join(servers, ", ")),
+		Long:    long,
+		Example: example,
+		Args:    noArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if !hasSpec {
+				return usagef("export %s: this version of cloudexport has no target flags for %s yet", kind, kind)
+			}
+			return a.runExport(cmd, kind, spec, &f, &tv)
+		}),
+	}
+	fs := cmd.Flags()
+	if hasSpec {
+		spec.flags(fs, &tv)
+	}
+	fs.StringVar(&f.provider, "provider", "", "tencent or huawei; default the one that serves "+string(kind))
+	fs.StringArrayVar(&f.filters, "filter", nil, "field=v1,v2 | field~text | field=FROM..TO (repeatable)")
+	fs.StringVar(&f.columns, "columns", "", "column keys in order, each optionally key:Header")
+	fs.StringVar(&f.sort, "sort", "", "field[:asc|desc]")
+	fs.IntVar(&f.offset, "offset", 0, "rows to skip")
+	fs.IntVar(&f.limit, "limit", 0, "rows to export; 0 = the provider's default")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "validate the request and start nothing")
+	fs.BoolVar(&f.wait, "wait", false, "wait for the job to end (implied by --out)")
+	fs.StringVar(&f.out, "out", "", "write the result: FILE.csv|.jsonl|.json (rows), FILE.xlsx|.zip (original), - (csv on stdout)")
+	fs.BoolVar(&f.force, "force", false, "overwrite --out if it exists")
+	f.waitFlags.add(fs)
+
+	_ = cmd.RegisterFlagCompletionFunc("provider", fixedCompletion(servers...))
+	_ = cmd.RegisterFlagCompletionFunc("filter", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		fl, _ := a.cat.limits(kind, a.completionServers(cmd, kind)...)
+		out := make([]string, 0, 2*len(fl))
+		for _, x := range fl {
+			out = append(out, x+"=", x+"~")
+		}
+		return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("columns", func(cmd *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+		_, cols := a.cat.limits(kind, a.completionServers(cmd, kind)...)
+		return listCompletion(typed, cols), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("sort", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		_, cols := a.cat.limits(kind, a.completionServers(cmd, kind)...)
+		var out []string
+		for _, c := range cols {
+			out = append(out, c, c+":asc", c+":desc")
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+const filterHelp = `--filter field=v1,v2 keeps rows whose field equals any value; field~text keeps
+rows whose field contains text; field=FROM..TO keeps a time range (RFC 3339 or
+YYYY-MM-DD; a date as TO includes that whole day; either end may be empty).
+--columns key1,key2:Title chooses and orders columns (Title renames one in the
+output). --out implies --wait and is checked before the job is created.`
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+// completionServers returns the providers whose vocabulary completion offers:
+// the one --provider names, else all that serve kind.
+func (a *app) completionServers(cmd *cobra.Command, kind export.Kind) []string {
+	if p, _ := cmd.Flags().GetString("provider"); p != "" {
+		return []string{p}
+	}
+	return a.cat.servers(kind)
+}
+
+// listCompletion completes the last item of a comma-separated list.
+func listCompletion(typed string, all []string) []string {
+	prefix := ""
+	if i := strings.LastIndex(typed, ","); i >= 0 {
+		prefix = typed[:i+1]
+	}
+	var out []string
+	for _, c := range all {
+		if !strings.Contains(","+prefix, ","+c+",") {
+			out = append(out, prefix+c)
+		}
+	}
+	return out
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s: unexpected argument %q (flags take their value as --flag value or --flag=value)", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// runExport builds the request, checks --out, creates the job, prints its
+// token, and with --wait or --out waits and writes the result.
+func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f *exportFlags, tv *targetValues) error {
+	ctx := cmd.Context()
+	req := export.Request{Offset: f.offset, Limit: f.limit, DryRun: f.dryRun}
+	for _, s := range f.filters {
+		flt, err := parseFilter(s)
+		if err != nil {
+			return err
+		}
+		req.Filters = append(req.Filters, flt)
+	}
+	cols, err := parseColumns(f.columns)
+	if err != nil {
+		return err
+	}
+	if req.Sort, err = parseSort(f.sort); err != nil {
+		return err
+	}
+	if err := f.waitFlags.check(); err != nil {
+		return err
+	}
+	name, err := a.cat.chooseProvider(kind, f.provider)
+	if err != nil {
+		return err
+	}
+	if f.out != "" && spec.elsewhere != "" {
+		return usagef("--out: %s exports are not downloaded: %s; use --wait to see where", kind, spec.elsewhere)
+	}
+	d, err := a.checkOut(f.out, f.force)
+	if err != nil {
+		return err
+	}
+	// Rows are written by this tool, which applies custom titles itself, so
+	// the vendor is asked for keys only (TCSS cannot rename its columns).
+	req.Columns = cols
+	if d.rows() {
+		req.Columns = export.Cols(keys(cols)...)
+	}
+	req.Target = spec.build(tv, func(flag, env string, dst *string) {
+		if *dst == "" && a.emulator {
+			*dst = seed(env)
+			a.note("%s not given: using the emulator's seeded %s (%s)", flag, *dst, env)
+		}
+	})
+	in := &invocation{lists: map[string][]string{
+		"filter":   f.filters,
+		"columns":  strings.Split(f.columns, ","),
+		"image-id": tv.imageIDs,
+		"app":      tv.apps,
+		"task":     tv.tasks,
+	}}
+	p, err := a.open(name)
+	if err != nil {
+		return err
+	}
+	job, err := p.CreateExportJob(ctx, req)
+	if err != nil {
+		return speakFlags(err, in)
+	}
+	if f.dryRun {
+		if a.jsonMode() {
+			return a.json(map[string]any{"valid": true, "provider": name, "kind": kind})
+		}
+		fmt.Fprintf(a.stdout, "the %s request is valid; nothing was started (--dry-run)\n", kind)
+		return nil
+	}
+	tok, err := job.Token()
+	if err != nil {
+		return err
+	}
+	r := newStatusResult(tok, job)
+	if !f.wait && d == nil {
+		if a.jsonMode() {
+			return a.json(r)
+		}
+		fmt.Fprintln(a.stdout, tok)
+		return nil
+	}
+	if !a.jsonMode() {
+		// Printed before waiting, whatever --quiet says: it is the only
+		// way back to the job if the wait is interrupted.
+		fmt.Fprintf(a.stderr, "job token: %s\n", tok)
+	}
+	st, err := a.wait(ctx, p, job, f.waitFlags)
+	r.set(st)
+	if err == nil && d != nil {
+		err = a.save(ctx, p, st, d, cols, 0, r)
+	}
+	if err != nil && !a.jsonMode() {
+		next := "wait"
+		if st.State == export.StateSucceeded {
+			next = "download --out FILE"
+		}
+		fmt.Fprintf(a.stderr, "resume with: cloudexport %s%s %s\n", emulatorFlag(a), next, tok)
+	}
+	return a.finish(r, d, err)
+}
+
+func emulatorFlag(a *app) string {
+	if a.emulator {
+		return "--emulator "
+	}
+	return ""
+}
+
+func keys(cols []export.Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Key
+	}
+	return out
+}

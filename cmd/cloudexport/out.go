@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Output formats of --out.
+const (
+	formatCSV   = "csv"
+	formatJSONL = "jsonl"
+	formatJSON  = "json"
+	formatRaw   = "raw" // the vendor's original file (.xlsx, .zip)
+)
+
+// rowExts and rawExts are the extensions --out understands.
+var (
+	rowExts = map[string]string{".csv": formatCSV, ".jsonl": formatJSONL, ".ndjson": formatJSONL, ".json": formatJSON}
+	rawExts = []string{".xlsx", ".zip"}
+)
+
+// dest is a checked --out destination.
+type dest struct {
+	path   string // "-" for stdout
+	format string
+	force  bool
+}
+
+// rows reports whether the destination takes rows rather than the vendor's file.
+func (d *dest) rows() bool { return d != nil && d.format != formatRaw }
+
+// checkDest checks an --out value before anything is created: a known
+// extension, an existing writable directory, and no file to clobber unless
+// force. flag names the flag in messages.
+func checkDest(path string, force bool, flag string) (*dest, error) {
+	if path == "" {
+		return nil, nil
+	}
+	if path == "-" {
+		return &dest{path: "-", format: formatCSV}, nil
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	d := &dest{path: path, force: force}
+	switch {
+	case rowExts[ext] != "":
+		d.format = rowExts[ext]
+	case slices.Contains(rawExts, ext):
+		d.format = formatRaw
+	default:
+		return nil, usagef("%s %q: unknown extension %q; want .csv, .jsonl or .json for rows, .xlsx or .zip for the vendor's file, or - for csv on stdout", flag, path, ext)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, usagef("%s %q: directory %s does not exist", flag, path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return nil, usagef("%s %q: is a directory; give a file name", flag, path)
+		}
+		if !force {
+			return nil, usagef("%s %q: the file exists; add --force to overwrite it", flag, path)
+		}
+	}
+	probe, err := os.CreateTemp(dir, ".cloudexport-probe-*")
+	if err != nil {
+		return nil, usagef("%s %q: cannot write in %s: %v", flag, path, dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return d, nil
+}
+
+// atomicFile writes to a temporary file beside the destination and renames
+// it into place on commit, so a failed or interrupted download leaves no
+// partial file behind.
+type atomicFile struct {
+	*os.File
+	dest string
+}
+
+func createAtomic(dest string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".part-*")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{File: f, dest: dest}, nil
+}
+
+func (f *atomicFile) commit() error {
+	if err := f.File.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), f.dest)
+}
+
+func (f *atomicFile) abort() {
+	f.File.Close()
+	os.Remove(f.Name())
+}
+
+// rowWriter writes rows in one format, one row at a time.
+type rowWriter interface {
+	header(h []string) error
+	row(r []string) error
+	close() error // ends the document and flushes
+}
+
+func newRowWriter(format string, w io.Writer) rowWriter {
+	switch format {
+	case formatJSONL:
+		return &jsonWriter{w: bufio.NewWriter(w), lines: true}
+	case formatJSON:
+		return &jsonWriter{w: bufio.NewWriter(w)}
+	}
+	return &csvWriter{w: csv.NewWriter(w)}
+}
+
+type csvWriter struct{ w *csv.Writer }
+
+func (c *csvWriter) header(h []string) error { return c.w.Write(h) }
+func (c *csvWriter) row(r []string) error    { return c.w.Write(r) }
+func (c *csvWriter) close() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// jsonWriter writes one object per row keyed by the header, in header order:
+// one per line (jsonl) or as one array (json).
+type jsonWriter struct {
+	w     *bufio.Writer
+	lines bool
+	keys  [][]byte // the header, JSON-encoded
+	n     int
+	buf   bytes.Buffer
+}
+
+func (j *jsonWriter) header(h []string) error {
+	j.keys = make([][]byte, len(h))
+	for i, k := range h {
+		j.keys[i], _ = json.Marshal(k)
+	}
+	if !j.lines {
+		_, err := j.w.WriteString("[")
+		return err
+	}
+	return nil
+}
+
+func (j *jsonWriter) row(r []string) error {
+	j.buf.Reset()
+	if !j.lines {
+		if j.n > 0 {
+			j.buf.WriteByte(',')
+		}
+		j.buf.WriteString("\n  ")
+	}
+	j.buf.WriteByte('{')
+	for i, k := range j.keys {
+		if i > 0 {
+			j.buf.WriteByte(',')
+		}
+		j.buf.Write(k)
+		j.buf.WriteByte(':')
+		v := ""
+		if i < len(r) {
+			v = r[i]
+		}
+		b, _ := json.Marshal(v)
+		j.buf.Write(b)
+	}
+	j.buf.WriteByte('}')
+	if j.lines {
+		j.buf.WriteByte('\n')
+	}
+	j.n++
+	_, err := j.w.Write(j.buf.Bytes())
+	return err
+}
+
+func (j *jsonWriter) close() error {
+	if !j.lines {
+		if j.keys == nil {
+			j.w.WriteString("[")
+		}
+		if j.n > 0 {
+			j.w.WriteString("\n")
+		}
+		j.w.WriteString("]\n")
+	}
+	return j.w.Flush()
+}
+
+// copyRows streams every row of src into w; the header is written once, and
+// a later file whose header differs is refused.
+type rowCopier struct {
+	w      rowWriter
+	header []string
+	rows   int
+}
+
+func (c *rowCopier) copy(src rowSource) error {
+	h := src.Header()
+	if c.header == nil {
+		c.header = slices.Clone(h)
+		if err := c.w.header(c.header); err != nil {
+			return err
+		}
+	} else if !slices.Equal(c.header, h) {
+		return fmt.Errorf("the job's files have different columns (%s, then %s); download them one at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))
+	}
+	for src.Next() {
+		if err := c.w.row(src.Row()); err != nil {
+			return err
+		}
+		c.rows++
+	}
+	return src.Err()
+}

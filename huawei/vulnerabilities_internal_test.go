@@ -1,0 +1,176 @@
+package huawei
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
+)
+
+// defaultVulHeaders is export_headers for the default columns.
+var defaultVulHeaders = [][]string{
+	{"vul_name", "Vulnerability Name"}, {"cve_id", "CVE ID"}, {"repair_priority", "Level"}, {"type", "Category"},
+	{"status", "Status"}, {"host_id", "Host ID"}, {"host_name", "Host Name"}, {"host_ip", "Host IP"},
+	{"app_name", "Component"}, {"first_scan_time", "First Seen"}, {"scan_time", "Last Seen"},
+}
+
+func vulnReq(fs ...export.Filter) export.Request {
+	return export.Request{Target: export.Vulnerabilities{}, Filters: fs}
+}
+
+// vq is the ExportVuls query for the defaults plus extra name/value pairs.
+func vq(extra ...string) url.Values {
+	q := url.Values{"category": {"vul"}, "export_size": {"100000"}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		q.Set(extra[i], extra[i+1])
+	}
+	return q
+}
+
+func TestVulnerabilitiesTranslation(t *testing.T) {
+	cases := []struct {
+		name      string
+		target    export.Vulnerabilities
+		defaultEP string
+		req       export.Request
+		query     url.Values
+		headers   [][]string
+	}{
+		{"defaults: category vul, export_size 100000, all 11 columns", export.Vulnerabilities{}, "", vulnReq(), vq(), defaultVulHeaders},
+		{"category linux", export.Vulnerabilities{}, "", vulnReq(export.Eq("category", "linux")), vq("type", "linux_vul"), defaultVulHeaders},
+		{"category windows", export.Vulnerabilities{}, "", vulnReq(export.Eq("category", "windows")), vq("type", "windows_vul"), defaultVulHeaders},
+		{"category web_cms", export.Vulnerabilities{}, "", vulnReq(export.Eq("category", "web_cms")), vq("type", "web_cms"), defaultVulHeaders},
+		{"category app", export.Vulnerabilities{}, "", vulnReq(export.Eq("category", "app")), vq("type", "app_vul"), defaultVulHeaders},
+		{"category EMERGENCY", export.Vulnerabilities{}, "", vulnReq(export.Eq("category", "EMERGENCY")), vq("type", "urgent_vul"), defaultVulHeaders},
+		{"level critical", export.Vulnerabilities{}, "", vulnReq(export.Eq("level", "critical")), vq("repair_priority", "Critical"), defaultVulHeaders},
+		{"levels as one comma list", export.Vulnerabilities{}, "", vulnReq(export.Eq("level", "critical", "high", "medium", "low")),
+			vq("repair_priority", "Critical,High,Medium,Low"), defaultVulHeaders},
+		{"status unfixed", export.Vulnerabilities{}, "", vulnReq(export.Eq("status", "unfixed")), vq("status", "vul_status_unfix"), defaultVulHeaders},
+		{"status ignored", export.Vulnerabilities{}, "", vulnReq(export.Eq("status", "ignored")), vq("status", "vul_status_ignored"), defaultVulHeaders},
+		{"status fixed", export.Vulnerabilities{}, "", vulnReq(export.Eq("status", "fixed")), vq("status", "vul_status_fixed"), defaultVulHeaders},
+		{"name Like", export.Vulnerabilities{}, "", vulnReq(export.Like("name", "openssh")), vq("vul_name", "openssh"), defaultVulHeaders},
+		{"cve_id", export.Vulnerabilities{}, "", vulnReq(export.Eq("cve_id", "cve-2024-6387")), vq("cve_id", "cve-2024-6387"), defaultVulHeaders},
+		{"limit and offset", export.Vulnerabilities{}, "", export.Request{Target: export.Vulnerabilities{}, Limit: 500, Offset: 1000},
+			url.Values{"category": {"vul"}, "export_size": {"500"}, "offset": {"1000"}}, defaultVulHeaders},
+		{"target enterprise project", export.Vulnerabilities{EnterpriseProject: "ep-1"}, "ep-default", vulnReq(),
+			vq("enterprise_project_id", "ep-1"), defaultVulHeaders},
+		{"provider default enterprise project", export.Vulnerabilities{}, "all_granted_eps", vulnReq(),
+			vq("enterprise_project_id", "all_granted_eps"), defaultVulHeaders},
+		{"chosen columns with a custom title", export.Vulnerabilities{}, "",
+			export.Request{Target: export.Vulnerabilities{}, Columns: []export.Column{{Key: "host_ip"}, {Key: "name", Header: "漏洞名称"}}},
+			vq(), [][]string{{"host_ip", "Host IP"}, {"vul_name", "漏洞名称"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := vulnerabilitiesRequest(c.target, c.req, c.defaultEP)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(c.query, got.query); d != "" {
+				t.Errorf("query (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(c.headers, got.body.ExportHeaders); d != "" {
+				t.Errorf("export_headers (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestVulnerabilitiesWire pins the JSON body HSS receives.
+func TestVulnerabilitiesWire(t *testing.T) {
+	x, err := vulnerabilitiesRequest(export.Vulnerabilities{}, export.Request{Columns: export.Cols("name", "level")}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(x.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"export_headers":[["vul_name","Vulnerability Name"],["repair_priority","Level"]]}`; string(b) != want {
+		t.Errorf("body\n got %s\nwant %s", b, want)
+	}
+}
+
+func TestVulnerabilitiesRejected(t *testing.T) {
+	cases := []struct {
+		name string
+		req  export.Request
+		ep   string
+		want []string // every one must appear in the message
+	}{
+		{"unknown field", vulnReq(export.Eq("severity", "high")), "", []string{"huawei", "hss", "Filters[0]", "severity", "category, level, status, name, cve_id"}},
+		{"bad category", vulnReq(export.Eq("category", "kernel")), "", []string{"huawei", "category", "kernel", "linux, windows, web_cms, app, emergency"}},
+		{"two categories", vulnReq(export.Eq("category", "linux", "app")), "", []string{"huawei", "category", "one value"}},
+		{"bad level", vulnReq(export.Eq("level", "notice")), "", []string{"huawei", "level", "notice", "critical, high, medium, low"}},
+		{"bad status", vulnReq(export.Eq("status", "fixing")), "", []string{"huawei", "status", "fixing", "unfixed, ignored, fixed"}},
+		{"two statuses", vulnReq(export.Eq("status", "unfixed", "ignored")), "", []string{"huawei", "status", "one value"}},
+		{"Like on an enum", vulnReq(export.Like("category", "lin")), "", []string{"huawei", "category", "Like"}},
+		{"empty name", vulnReq(export.Like("name", "")), "", []string{"huawei", "name", "too short"}},
+		{"long name", vulnReq(export.Like("name", strings.Repeat("x", 257))), "", []string{"huawei", "name", "at most 256"}},
+		{"malformed cve_id", vulnReq(export.Eq("cve_id", "2024-6387")), "", []string{"huawei", "cve_id", "CVE-2024-6387"}},
+		{"Like on cve_id", vulnReq(export.Like("cve_id", "CVE-2024")), "", []string{"huawei", "cve_id", "Like"}},
+		{"unknown column", export.Request{Columns: export.Cols("cvss")}, "", []string{"huawei", "Columns[0]", "cvss", "name, cve_id, level, category"}},
+		{"two-line header", export.Request{Columns: []export.Column{{Key: "name", Header: "a\nb"}}}, "", []string{"huawei", "Columns[0]", "one line"}},
+		{"sort", export.Request{Sort: &export.Sort{Field: "name"}}, "", []string{"huawei", "Sort", "no sort"}},
+		{"limit too big", export.Request{Limit: 100001}, "", []string{"huawei", "Limit", "100000"}},
+		{"negative offset", export.Request{Offset: -1}, "", []string{"huawei", "Offset", "negative"}},
+		{"enterprise project with a slash", export.Request{Target: export.Vulnerabilities{EnterpriseProject: "a/b"}}, "", []string{"huawei", "Target.EnterpriseProject"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tgt, _ := c.req.Target.(export.Vulnerabilities)
+			_, err := vulnerabilitiesRequest(tgt, c.req, c.ep)
+			if !errors.Is(err, errs.ErrInvalidArgument) {
+				t.Fatalf("err = %v; want ErrInvalidArgument", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestHSSVulnKeys(t *testing.T) {
+	header := []string{"Vulnerability Name", "cve id", "Level", "Category", "Status", "Host ID", "Host Name", " Host IP ", "Component", "First Seen", "Last Seen", "scan_time", "漏洞名称"}
+	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "last_seen", "漏洞名称"}
+	if d := cmp.Diff(want, hssVulnKeys(header)); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+	// Both clouds must yield the same neutral set; Tencent pins its own list
+	// in its tests, this pins HSS's.
+	if d := cmp.Diff(want[:11], hssVulnColumns.Keys()); d != "" {
+		t.Errorf("neutral column set (-want +got):\n%s", d)
+	}
+}
+
+func TestHSSVulTable(t *testing.T) {
+	header := []string{"Vulnerability Name", "Level", "Category", "Status", "First Seen", "Last Seen", "备注"}
+	rows := [][]string{
+		{"openssh", "Critical", "linux_vul", "vul_status_unfix", "1719900000000", "1795900000000", "x"},
+		{"log4j", "HIGH", "app_vul", "vul_status_fixing", "-5", "", "y"},
+		{"rdp", "Unknown", "urgent_vul", "vul_status_verified", "99999999999999999", "0"},
+	}
+	keys, got := hssVulTable(header, rows)
+	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+	want := [][]string{
+		{"openssh", "critical", "linux", "unfixed", "2024-07-02T06:00:00Z", "2026-11-28T21:06:40Z", "x"},
+		{"log4j", "high", "app", "vul_status_fixing", "-5", "", "y"},
+		{"rdp", "Unknown", "emergency", "checking", "99999999999999999", "1970-01-01T00:00:00Z"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if rows[0][1] != "Critical" {
+		t.Error("hssVulTable changed its input")
+	}
+}

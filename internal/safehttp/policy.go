@@ -1,0 +1,344 @@
+package safehttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/cloudexport/cloudexport/internal/errs"
+)
+
+// Host patterns of the download links vendors hand out. A "*" stands for
+// exactly one DNS label; everything else matches literally, case-insensitively.
+//
+// Tencent's export links are presigned COS object URLs. Sources:
+//   - TCSS DescribeExportJobResult, API doc example DownloadURL
+//     "https://yunjing.cos.ap-guangzhou.myqcloud.com" (tencentcloud.com
+//     document/api/1163/52909; /work/shared/vendor/tencent.md 2.1);
+//   - COS default domains <bucket>.cos.<region>.myqcloud.com and, since
+//     2024, <bucket>.cos.<region>.tencentcos.cn; the default CDN domain
+//     <bucket>.file.myqcloud.com; global acceleration
+//     <bucket>.cos.accelerate.myqcloud.com (COS SDK docs, tencentcloud.com
+//     document/product/436/37880 and 436/38073).
+//
+// The intranet form <bucket>.cos-internal.<region>.tencentcos.cn is left
+// out on purpose: it resolves to private addresses, which the dialer
+// refuses for untrusted hosts. Callers inside Tencent Cloud whose COS names
+// resolve to intranet addresses must say so through Policy.Allow.
+//
+// CWP ExportTasks documents DownloadUrl only as a "download URL"; that it is
+// a COS link on the same domains is UNCONFIRMED (vulnerabilities.md calls it
+// a presigned link), so CWP gets the same list.
+//
+// Huawei HSS and ROMA hand out no URLs (files come through
+// ListDownloadExportedFile / DownloadAssetArchive on the API endpoint) and
+// CVM writes into the caller's bucket, so those services have no list.
+var tencentCOS = []string{
+	"*.cos.*.myqcloud.com",
+	"*.cos.accelerate.myqcloud.com",
+	"*.file.myqcloud.com",
+	"*.cos.*.tencentcos.cn",
+}
+
+// DownloadHosts returns the documented host patterns of the download links
+// service hands out ("tcss", "cwp"), or nil for a service that hands out
+// none. The slice is a copy.
+func DownloadHosts(service string) []string {
+	switch service {
+	case "tcss", "cwp":
+		return append([]string(nil), tencentCOS...)
+	}
+	return nil
+}
+
+// Policy says which vendor-given URLs may be fetched. The zero Policy allows
+// nothing.
+type Policy struct {
+	// Hosts are host patterns ("*" = one DNS label) allowed over https at
+	// public addresses: DownloadHosts(service) plus any the caller adds.
+	Hosts []string
+
+	// Endpoints are the base URLs the caller configured (for example
+	// Options.Endpoints). Their hosts (with port) are trusted: reachable over
+	// the endpoint's own scheme, at any address, loopback and private ones
+	// included.
+	Endpoints []string
+
+	// Allow, if set, is asked about a URL the rules above refuse. When it
+	// returns true the URL's host is trusted like an endpoint's (any
+	// scheme, any address): for proxies, private mirrors and private
+	// domains. It may also be asked with a URL holding only a scheme and a
+	// host (when a connection is dialled), and must not block.
+	Allow func(u *url.URL) bool
+}
+
+// hostPort returns u's lower-case host name and its port (the scheme's
+// default when u has none).
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return net.JoinHostPort(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), port)
+}
+
+func denied(host, format string, args ...any) *errs.Error {
+	return &errs.Error{Code: errs.PermissionDenied, Message: fmt.Sprintf("download host %q: ", host) + fmt.Sprintf(format, args...)}
+}
+
+// Check parses raw and reports whether p allows fetching it. It returns the
+// parsed URL, whether its host is trusted (an endpoint's, or allowed by
+// Allow), and a PermissionDenied error naming the host, or an
+// InvalidArgument error for what is not an absolute http(s) URL.
+func (p *Policy) Check(raw string) (u *url.URL, trusted bool, err error) {
+	u, err = url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Opaque != "" {
+		return nil, false, errs.Invalid("download URL: not an absolute http or https URL")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return nil, false, errs.Invalid("download URL: scheme %q; want https", u.Scheme)
+	}
+	if u.User != nil {
+		return nil, false, denied(u.Hostname(), "a URL with user information is never fetched")
+	}
+	hp := hostPort(u)
+	for _, e := range p.Endpoints {
+		eu, err := url.Parse(e)
+		if err != nil || eu.Host == "" {
+			continue
+		}
+		if hostPort(eu) == hp && (strings.EqualFold(eu.Scheme, scheme) || scheme == "https") {
+			return u, true, nil
+		}
+	}
+	if p.Allow != nil && p.Allow(u) {
+		return u, true, nil
+	}
+	if scheme != "https" {
+		return nil, false, denied(u.Hostname(), "only https is allowed outside a configured endpoint")
+	}
+	if !matchAny(p.Hosts, u.Hostname()) {
+		return nil, false, denied(u.Hostname(), "not a vendor download host (allowed: %s) nor a configured endpoint", strings.Join(p.Hosts, ", "))
+	}
+	return u, false, nil
+}
+
+// matchAny reports whether host matches one of patterns.
+func matchAny(patterns []string, host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if _, err := netip.ParseAddr(host); err != nil && host != "" {
+		for _, p := range patterns {
+			if matchHost(strings.ToLower(p), host) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func matchHost(pattern, host string) bool {
+	pl, hl := strings.Split(pattern, "."), strings.Split(host, ".")
+	if len(pl) != len(hl) {
+		return false
+	}
+	for i := range pl {
+		if hl[i] == "" || (pl[i] != "*" && pl[i] != hl[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Client returns a copy of base (http.DefaultClient when nil; base itself is
+// never changed) for fetching URLs that passed Check. Its redirects must stay
+// on the same host without leaving https, and every new connection is
+// refused, at dial time, when the address DNS returned is not a public
+// unicast address and the host is not trusted.
+//
+// When base's Transport is an *http.Transport (or nil), the copy gets a clone
+// with a guarded dialer; the transport's proxy, if any, is trusted as the
+// caller's own choice. Any other RoundTripper cannot be given a dialer: then
+// only literal IP hosts are checked before sending, and DNS answers are not.
+func (p *Policy) Client(base *http.Client) *http.Client {
+	if base == nil {
+		base = http.DefaultClient
+	}
+	c := *base
+	g := &guard{p: p}
+	switch t := base.Transport.(type) {
+	case nil:
+		c.Transport = g.transport(http.DefaultTransport.(*http.Transport).Clone())
+	case *http.Transport:
+		c.Transport = g.transport(t.Clone())
+	default:
+		c.Transport = roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			if err := g.checkLiteral(req.URL); err != nil {
+				return nil, err
+			}
+			return t.RoundTrip(req)
+		})
+	}
+	next := base.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if hostPort(req.URL) != hostPort(first) {
+			return denied(req.URL.Hostname(), "a download from %q redirected to another host", first.Hostname())
+		}
+		if strings.EqualFold(first.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
+			return denied(req.URL.Hostname(), "a download redirected from https to %s", req.URL.Scheme)
+		}
+		if len(via) >= 10 {
+			return denied(req.URL.Hostname(), "stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+	return &c
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// guard decides, per dialled host:port, whether the address check applies.
+type guard struct {
+	p       *Policy
+	proxies sync.Map // host:port of proxies the transport chose -> true
+}
+
+// trusted reports whether host:port (as dialled) belongs to a trusted host.
+func (g *guard) trusted(hp string) bool {
+	if _, ok := g.proxies.Load(hp); ok {
+		return true
+	}
+	host, port, err := net.SplitHostPort(hp)
+	if err != nil {
+		return false
+	}
+	for _, scheme := range []string{"https", "http"} {
+		u := &url.URL{Scheme: scheme, Host: net.JoinHostPort(host, port)}
+		if _, ok, err := g.p.Check(u.String() + "/"); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *guard) transport(t *http.Transport) *http.Transport {
+	if proxy := t.Proxy; proxy != nil {
+		t.Proxy = func(req *http.Request) (*url.URL, error) {
+			u, err := proxy(req)
+			if u != nil {
+				g.proxies.Store(hostPort(u), true)
+			}
+			return u, err
+		}
+	}
+	dial := t.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	guarded := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: control}
+	custom := t.DialContext != nil
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if g.trusted(addr) {
+			return dial(ctx, network, addr)
+		}
+		if custom {
+			// A caller's dialer cannot be given a Control hook; check what
+			// it connected to instead.
+			conn, err := dial(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			if err := control(network, conn.RemoteAddr().String(), nil); err != nil {
+				conn.Close()
+				return nil, named(addr, err)
+			}
+			return conn, nil
+		}
+		conn, err := guarded.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, named(addr, err)
+		}
+		return conn, nil
+	}
+	return t
+}
+
+// named returns control's refusal in err, if any, with the dialled host
+// named; any other error is returned as is.
+func named(addr string, err error) error {
+	var pe *errs.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	return denied(host, "%s", pe.Message)
+}
+
+// checkLiteral refuses a URL whose host is a forbidden IP literal.
+func (g *guard) checkLiteral(u *url.URL) error {
+	hp := hostPort(u)
+	if g.trusted(hp) {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !publicAddr(ip) {
+		return denied(u.Hostname(), "%s is not a public address", ip)
+	}
+	return nil
+}
+
+// control is the dialer's Control hook: it sees the resolved address.
+func control(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return &errs.Error{Code: errs.PermissionDenied, Message: fmt.Sprintf("dial %s: not an IP address", address)}
+	}
+	if !publicAddr(ap.Addr()) {
+		return &errs.Error{Code: errs.PermissionDenied, Message: fmt.Sprintf("refusing to connect to %s: not a public address (loopback, link-local, private, shared, unspecified or reserved)", ap.Addr())}
+	}
+	return nil
+}
+
+// Address ranges IsGlobalUnicast and IsPrivate do not exclude.
+var reserved = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),   // shared address space (carrier NAT)
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: checked by its embedded IPv4 below
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
+	netip.MustParsePrefix("2002::/16"),       // 6to4: may embed any IPv4
+	netip.MustParsePrefix("2001::/32"),       // Teredo: may embed any IPv4
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
+}
+
+// publicAddr reports whether ip is a public unicast address.
+func publicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() {
+		return false
+	}
+	for _, p := range reserved {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,11 @@
+package provider_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package's tests if any goroutine (a request, a
+// connection, a poller) outlives them.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -1,0 +1,225 @@
+package redisquota_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/redisquota"
+)
+
+const romaKey = "huawei/roma/roma-instance-1"
+
+func newLocker(t *testing.T) *redisquota.Locker {
+	t.Helper()
+	return redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: prefix(t), MinPoll: time.Millisecond, MaxPoll: 20 * time.Millisecond})
+}
+
+func acquire(t *testing.T, l *redisquota.Locker, key string, ttl time.Duration) provider.Lease {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	lease, err := l.Acquire(ctx, key, ttl)
+	if err != nil {
+		t.Fatalf("Acquire(%q): %v", key, err)
+	}
+	return lease
+}
+
+// heldByOther reports whether Acquire on key by another locker stays blocked
+// for a while: it gives up after 300ms and expects context.DeadlineExceeded.
+func heldByOther(t *testing.T, l *redisquota.Locker, key string) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	lease, err := l.Acquire(ctx, key, time.Minute)
+	if err == nil {
+		lease.Release(context.Background())
+		return false
+	}
+	if err != context.DeadlineExceeded {
+		t.Fatalf("Acquire while held = %v; want context.DeadlineExceeded", err)
+	}
+	return true
+}
+
+// TestLeaseExclusive has four lockers on their own connection pools (four
+// replicas) take the same lease 15 times each, and checks that no two ever
+// hold it at once and that every acquisition happened.
+func TestLeaseExclusive(t *testing.T) {
+	const (
+		replicas = 4
+		rounds   = 15
+	)
+	p := prefix(t)
+	var (
+		holders, most, total atomic.Int64
+		wg                   sync.WaitGroup
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for range replicas {
+		l := redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: p, MinPoll: time.Millisecond, MaxPoll: 10 * time.Millisecond})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				lease, err := l.Acquire(ctx, romaKey, 10*time.Second)
+				if err != nil {
+					t.Errorf("Acquire: %v", err)
+					return
+				}
+				n := holders.Add(1)
+				for {
+					m := most.Load()
+					if n <= m || most.CompareAndSwap(m, n) {
+						break
+					}
+				}
+				total.Add(1)
+				time.Sleep(2 * time.Millisecond) // hold it while others try
+				holders.Add(-1)
+				if err := lease.Release(ctx); err != nil {
+					t.Errorf("Release: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if most.Load() != 1 {
+		t.Errorf("at most %d holders at once; want 1", most.Load())
+	}
+	if total.Load() != replicas*rounds {
+		t.Errorf("%d acquisitions; want %d", total.Load(), replicas*rounds)
+	}
+}
+
+func TestLeaseKey(t *testing.T) {
+	client := newClient(t)
+	l := redisquota.NewLocker(client, nil)
+	lease := acquire(t, l, romaKey+"-key-test", time.Minute)
+	defer lease.Release(context.Background())
+	want := "cloudexport:lease:" + romaKey + "-key-test"
+	if n, err := client.Exists(context.Background(), want).Result(); err != nil || n != 1 {
+		t.Errorf("Exists(%q) = %d, %v; want 1", want, n, err)
+	}
+	if got := lease.(*redisquota.Lease).Key(); got != romaKey+"-key-test" {
+		t.Errorf("Key() = %q; want the key given to Acquire", got)
+	}
+}
+
+// TestLeaseExpires checks that a holder that vanishes without Release frees
+// the key when its ttl ends, that its Renew then fails as lost, and that its
+// Release does not free the new holder's key.
+func TestLeaseExpires(t *testing.T) {
+	gone, next, third := newLocker(t), newLocker(t), newLocker(t)
+	vanished := acquire(t, gone, romaKey, 200*time.Millisecond)
+
+	// next blocks until the ttl ends, then holds the key.
+	taken := acquire(t, next, romaKey, time.Minute)
+
+	err := vanished.Renew(context.Background(), time.Minute)
+	if !errors.Is(err, redisquota.ErrLeaseLost) || !errors.Is(err, provider.ErrFailedPrecondition) {
+		t.Errorf("Renew of the expired lease = %v; want ErrLeaseLost with code FailedPrecondition", err)
+	}
+	if err := vanished.Release(context.Background()); err != nil {
+		t.Errorf("Release of the expired lease = %v; want nil", err)
+	}
+	if !heldByOther(t, third, romaKey) {
+		t.Error("the expired holder's Release freed the new holder's key")
+	}
+	if err := taken.Renew(context.Background(), time.Minute); err != nil {
+		t.Errorf("Renew by the new holder = %v; want nil", err)
+	}
+	if err := taken.Release(context.Background()); err != nil {
+		t.Fatalf("Release by the holder: %v", err)
+	}
+	if heldByOther(t, third, romaKey) {
+		t.Error("key still held after its holder's Release")
+	}
+}
+
+// TestLeaseRenew checks that Renew extends the lease beyond its first ttl.
+func TestLeaseRenew(t *testing.T) {
+	client := newClient(t)
+	p := prefix(t)
+	holder := redisquota.NewLocker(client, &redisquota.LockerOptions{Prefix: p})
+	other := redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: p})
+	lease := acquire(t, holder, romaKey, 200*time.Millisecond)
+	if err := lease.Renew(context.Background(), time.Minute); err != nil {
+		t.Fatalf("Renew: %v", err)
+	}
+	left, err := client.PTTL(context.Background(), p+romaKey).Result()
+	if err != nil || left < 30*time.Second {
+		t.Errorf("PTTL after Renew(1m) = %v, %v; want close to a minute", left, err)
+	}
+	time.Sleep(300 * time.Millisecond) // past the first ttl
+	if !heldByOther(t, other, romaKey) {
+		t.Error("the key was free after its first ttl although renewed")
+	}
+	if err := lease.Release(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAcquireHonoursContext(t *testing.T) {
+	holder, waiter := newLocker(t), newLocker(t)
+	lease := acquire(t, holder, romaKey, time.Minute)
+	defer lease.Release(context.Background())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := waiter.Acquire(ctx, romaKey, time.Minute)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it poll (it works without)
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Errorf("Acquire = %v; want exactly context.Canceled", err)
+	}
+}
+
+func TestLockerInvalid(t *testing.T) {
+	l := newLocker(t)
+	tests := map[string]struct {
+		l    *redisquota.Locker
+		key  string
+		ttl  time.Duration
+		want string
+	}{
+		"nil client":   {l: redisquota.NewLocker(nil, nil), key: romaKey, ttl: time.Second, want: "nil Redis client"},
+		"empty key":    {l: l, key: "", ttl: time.Second, want: "lease key has 0 bytes; want 1 to 512"},
+		"long key":     {l: l, key: strings.Repeat("k", 513), ttl: time.Second, want: "lease key has 513 bytes"},
+		"zero ttl":     {l: l, key: romaKey, ttl: 0, want: "lease ttl is 0s; want at least 1ms"},
+		"sub-ms ttl":   {l: l, key: romaKey, ttl: time.Microsecond, want: "lease ttl is 1µs"},
+		"poll reverse": {l: redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{MinPoll: time.Second, MaxPoll: time.Millisecond}), key: romaKey, ttl: time.Second, want: "MinPoll 1s and MaxPoll 1ms"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := tt.l.Acquire(context.Background(), tt.key, tt.ttl)
+			if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Acquire = %v; want ErrInvalidArgument saying %q", err, tt.want)
+			}
+		})
+	}
+	lease := acquire(t, l, romaKey, time.Minute)
+	defer lease.Release(context.Background())
+	if err := lease.Renew(context.Background(), 0); !errors.Is(err, provider.ErrInvalidArgument) {
+		t.Errorf("Renew(0) = %v; want ErrInvalidArgument", err)
+	}
+}
+
+func TestLockerRedisDown(t *testing.T) {
+	l := redisquota.NewLocker(deadClient(t), nil)
+	_, err := l.Acquire(context.Background(), romaKey, time.Second)
+	if !errors.Is(err, provider.ErrUnavailable) {
+		t.Errorf("Acquire = %v; want code Unavailable", err)
+	}
+}

@@ -1,0 +1,250 @@
+package tencent
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/scan"
+)
+
+// allStatus is the Status filter an absent neutral status sends.
+var allStatus = cwpFilter{Name: "Status", Values: []string{"0", "1", "3", "5"}, ExactMatch: true}
+
+func vulnReq(fs ...export.Filter) export.Request {
+	return export.Request{Target: export.Vulnerabilities{}, Filters: fs}
+}
+
+func TestVulnerabilitiesTranslation(t *testing.T) {
+	one := uint64(1)
+	cases := []struct {
+		name string
+		req  export.Request
+		want []cwpFilter
+	}{
+		{"no filters: every status", vulnReq(), []cwpFilter{allStatus}},
+		{"enterprise project is ignored", export.Request{Target: export.Vulnerabilities{EnterpriseProject: "ep-1"}}, []cwpFilter{allStatus}},
+		{"category linux", vulnReq(export.Eq("category", "linux")), []cwpFilter{{"VulCategory", []string{"4"}, true}, allStatus}},
+		{"category windows", vulnReq(export.Eq("category", "windows")), []cwpFilter{{"VulCategory", []string{"5"}, true}, allStatus}},
+		{"category web_cms", vulnReq(export.Eq("category", "web_cms")), []cwpFilter{{"VulCategory", []string{"1"}, true}, allStatus}},
+		{"category APP (any case)", vulnReq(export.Eq("category", "APP")), []cwpFilter{{"VulCategory", []string{"2"}, true}, allStatus}},
+		{"category emergency is IfEmergency", vulnReq(export.Eq("category", "emergency")), []cwpFilter{{"IfEmergency", []string{"yes"}, true}, allStatus}},
+		{"level critical", vulnReq(export.Eq("level", "critical")), []cwpFilter{{"Level", []string{"4"}, true}, allStatus}},
+		{"levels high medium low", vulnReq(export.Eq("level", "high", "medium", "low")), []cwpFilter{{"Level", []string{"3", "2", "1"}, true}, allStatus}},
+		{"status unfixed", vulnReq(export.Eq("status", "unfixed")), []cwpFilter{{"Status", []string{"0"}, true}}},
+		{"status ignored fixed", vulnReq(export.Eq("status", "ignored", "fixed")), []cwpFilter{{"Status", []string{"1", "3"}, true}}},
+		{"name Like", vulnReq(export.Like("name", "openssl")), []cwpFilter{{"VulName", []string{"openssl"}, false}, allStatus}},
+		{"name Eq", vulnReq(export.Eq("name", "CVE-2024-6387 OpenSSH")), []cwpFilter{{"VulName", []string{"CVE-2024-6387 OpenSSH"}, true}, allStatus}},
+		{"all four, in request order", vulnReq(export.Eq("status", "unfixed"), export.Like("name", "ssh"), export.Eq("level", "high"), export.Eq("category", "linux")),
+			[]cwpFilter{{"Status", []string{"0"}, true}, {"VulName", []string{"ssh"}, false}, {"Level", []string{"3"}, true}, {"VulCategory", []string{"4"}, true}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := vulnerabilitiesRequest(c.req.Target.(export.Vulnerabilities), c.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := exportVulListRequest{Filters: c.want, IfDetail: &one}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("request (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestVulnerabilitiesWire pins the JSON body CWP receives, with the SDK's field names.
+func TestVulnerabilitiesWire(t *testing.T) {
+	req := vulnReq(export.Eq("category", "emergency"), export.Like("name", "ssh"))
+	body, err := vulnerabilitiesRequest(export.Vulnerabilities{}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Filters":[{"Name":"IfEmergency","Values":["yes"],"ExactMatch":true},{"Name":"VulName","Values":["ssh"],"ExactMatch":false},` +
+		`{"Name":"Status","Values":["0","1","3","5"],"ExactMatch":true}],"IfDetail":1}`
+	if string(b) != want {
+		t.Errorf("body\n got %s\nwant %s", b, want)
+	}
+}
+
+func TestVulnerabilitiesRejected(t *testing.T) {
+	cases := []struct {
+		name string
+		req  export.Request
+		want []string // every one must appear in the message
+	}{
+		{"cve_id is Huawei's", vulnReq(export.Eq("cve_id", "CVE-2024-6387")), []string{"tencent", "cwp", "Filters[0]", "cve_id", "category, level, status, name"}},
+		{"unknown field", vulnReq(export.Eq("severity", "high")), []string{"tencent", "Filters[0]", "severity", "category, level, status, name"}},
+		{"bad category", vulnReq(export.Eq("category", "kernel")), []string{"tencent", "category", "kernel", "linux, windows, web_cms, app, emergency"}},
+		{"two categories", vulnReq(export.Eq("category", "linux", "windows")), []string{"tencent", "category", "one value"}},
+		{"bad level", vulnReq(export.Eq("level", "notice")), []string{"tencent", "level", "notice", "critical, high, medium, low"}},
+		{"bad status", vulnReq(export.Eq("status", "fixing")), []string{"tencent", "status", "fixing", "unfixed, ignored, fixed"}},
+		{"Like on an enum", vulnReq(export.Like("level", "hi")), []string{"tencent", "level", "Like"}},
+		{"empty name", vulnReq(export.Like("name", "")), []string{"tencent", "name", "too short"}},
+		{"long name", vulnReq(export.Like("name", strings.Repeat("x", 257))), []string{"tencent", "name", "at most 256"}},
+		{"two names", vulnReq(export.Filter{Field: "name", Values: []string{"a", "b"}, Match: export.MatchFuzzy}), []string{"tencent", "name", "one value"}},
+		{"no values", vulnReq(export.Filter{Field: "level"}), []string{"tencent", "level", "no value"}},
+		{"twice", vulnReq(export.Eq("level", "high"), export.Eq("level", "low")), []string{"tencent", "level", "twice"}},
+		{"columns", export.Request{Target: export.Vulnerabilities{}, Columns: export.Cols("name")}, []string{"tencent", "Columns", "no column choice", "name, cve_id, level"}},
+		{"sort", export.Request{Target: export.Vulnerabilities{}, Sort: &export.Sort{Field: "name"}}, []string{"tencent", "Sort"}},
+		{"limit", export.Request{Target: export.Vulnerabilities{}, Limit: 10}, []string{"tencent", "Limit", "no paging"}},
+		{"offset", export.Request{Target: export.Vulnerabilities{}, Offset: 10}, []string{"tencent", "Offset"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := vulnerabilitiesRequest(export.Vulnerabilities{}, c.req)
+			if !errors.Is(err, errs.ErrInvalidArgument) {
+				t.Fatalf("err = %v; want ErrInvalidArgument", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestCWPVulKeys(t *testing.T) {
+	header := []string{"漏洞名称", " CVE编号 ", "危害等级", "漏洞类型", "处理状态", "主机UUID", "主机名称", "主机IP", "影响组件", "首次发现时间", "最近检测时间", "修复建议"}
+	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "修复建议"}
+	if d := cmp.Diff(want, cwpVulKeys(header)); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+	english := []string{"vulnerability name", "CVE ID", "Threat Level", "Host IP"}
+	if d := cmp.Diff([]string{"name", "cve_id", "level", "host_ip"}, cwpVulKeys(english)); d != "" {
+		t.Errorf("English keys (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(want[:11], vulnKeysCWP()); d != "" {
+		t.Errorf("vulnKeysCWP (-want +got):\n%s", d)
+	}
+}
+
+func TestVulnStatus(t *testing.T) {
+	s := func(v string) *string { return &v }
+	job := export.Job{Provider: Name, Service: serviceCWP, Kind: export.KindVulnerabilities, ID: "10001"}
+	url := "https://cwp-1258344000.cos.ap-guangzhou.myqcloud.com/export/vul-10001.xlsx?sign=secret"
+	cases := []struct {
+		name string
+		in   exportTasksResponse
+		want export.Status
+	}{
+		{"pending", exportTasksResponse{Status: s("PENDING")}, export.Status{Job: job, State: export.StateRunning, Progress: -1}},
+		{"finished with FileName", exportTasksResponse{Status: s("FINISHED"), DownloadUrl: s(url), FileName: s("vuls.xlsx")},
+			export.Status{Job: job, State: export.StateSucceeded, Progress: 1, Files: []export.File{{Name: "vuls.xlsx", URL: url}}}},
+		{"finished, name from the URL", exportTasksResponse{Status: s("finished"), DownloadUrl: s(url), FileName: s("../漏洞.xlsx")},
+			export.Status{Job: job, State: export.StateSucceeded, Progress: 1, Files: []export.File{{Name: "vul-10001.xlsx", URL: url}}}},
+		{"finished without a URL", exportTasksResponse{Status: s("FINISHED")},
+			export.Status{Job: job, State: export.StateSucceeded, Progress: 1, Message: "CWP reported FINISHED without a DownloadUrl"}},
+		{"error", exportTasksResponse{Status: s("ERROR")},
+			export.Status{Job: job, State: export.StateFailed, Progress: -1, Message: "CWP export task ended in ERROR (CWP gives no reason)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := vulnStatus(job, c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("status (-want +got):\n%s", d)
+			}
+		})
+	}
+	_, err := vulnStatus(job, exportTasksResponse{Status: s("DONE"), RequestId: "r-1"})
+	if errs.CodeOf(err) != errs.Internal || !strings.Contains(err.Error(), "PENDING, FINISHED, ERROR") || !strings.Contains(err.Error(), "r-1") {
+		t.Errorf("unknown status: %v; want Internal naming the documented states and the request id", err)
+	}
+}
+
+// TestCWPAnswersDecode checks the answer structs read the vendor's JSON
+// (the shapes of the API reference examples).
+func TestCWPAnswersDecode(t *testing.T) {
+	var created exportVulListResponse
+	if err := json.Unmarshal([]byte(`{"DownloadUrl":"https://cwp-1258344000.cos.ap-guangzhou.myqcloud.com/file.txt","RequestId":"be6f6eec","TaskId":"10001"}`), &created); err != nil {
+		t.Fatal(err)
+	}
+	if created.TaskId == nil || *created.TaskId != "10001" || created.RequestId != "be6f6eec" {
+		t.Errorf("ExportVulList answer = %+v", created)
+	}
+	b, _ := json.Marshal(exportTasksRequest{TaskId: "10001"})
+	if string(b) != `{"TaskId":"10001"}` {
+		t.Errorf("ExportTasks body = %s", b)
+	}
+	var set HostVulScanSetting
+	if err := json.Unmarshal([]byte(`{"VulCategories":"1,2,4","VulLevels":"3,4","TimerInterval":3,"TimerTime":"02:30","VulEmergency":1,
+		"StartTime":"00:00","EnableScan":1,"EndTime":"06:00:00","ClickTimeout":1800,"Uuids":["u-1"],"ScanMethod":2,"RequestId":"r"}`), &set); err != nil {
+		t.Fatal(err)
+	}
+	if set.TimerInterval != 3 || set.ScanMethod != 2 || len(set.Uuids) != 1 || set.EndTime != "06:00:00" {
+		t.Errorf("DescribeScanVulSetting answer = %+v", set)
+	}
+}
+
+func TestHostVulScanSettingSchedule(t *testing.T) {
+	cases := []struct {
+		name string
+		in   HostVulScanSetting
+		want scan.Schedule
+		cats []string
+		lvls []string
+	}{
+		{"every 3 days at 02:30 on two hosts, window until 06:00",
+			HostVulScanSetting{VulCategories: "1,2,4", VulLevels: "3,4", TimerInterval: 3, TimerTime: "2:30", VulEmergency: 1,
+				StartTime: "00:00", EnableScan: 1, EndTime: "06:00:00", Uuids: []string{"u-1", "u-2"}},
+			scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Enabled: true, Period: scan.Period{Every: 3, Unit: scan.Day},
+				At: "02:30", Until: "06:00", Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeSelected, HostIDs: []string{"u-1", "u-2"}},
+			[]string{"web_cms", "app", "linux", "emergency"}, []string{"high", "critical"}},
+		{"off, all hosts, unknown numbers kept, EndTime a date is left out",
+			HostVulScanSetting{VulCategories: "5, 9", VulLevels: "1,2,7", TimerInterval: 1, TimerTime: "noon", EnableScan: 0, EndTime: "2026-11-28 06:00:00"},
+			scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Period: scan.Period{Every: 1, Unit: scan.Day},
+				At: "noon", Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeAll},
+			[]string{"windows", "9"}, []string{"low", "medium", "7"}},
+		{"empty answer", HostVulScanSetting{},
+			scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeAll}, nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if d := cmp.Diff(c.want, c.in.Schedule()); d != "" {
+				t.Errorf("Schedule (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(c.cats, c.in.Categories()); d != "" {
+				t.Errorf("Categories (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(c.lvls, c.in.Levels()); d != "" {
+				t.Errorf("Levels (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestCWPVulTable(t *testing.T) {
+	header := []string{"漏洞名称", "危害等级", "漏洞类型", "处理状态", "首次发现时间", "最近检测时间", "备注"}
+	rows := [][]string{
+		{"OpenSSH", "严重", "Linux软件漏洞", "待处理", "2024-07-02 10:00:00", "2026-11-27 03:00:00", "x"},
+		{"Log4j", "3", "应用漏洞", "已忽略", "yesterday", "", "y"},
+		{"RDP", "提示", "Windows系统漏洞", "检测中", "2019-05-15 08:00:00", "2019-05-15 08:00:00"},
+	}
+	keys, got := cwpVulTable(header, rows)
+	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+	want := [][]string{
+		{"OpenSSH", "critical", "linux", "unfixed", "2024-07-02T02:00:00Z", "2026-11-26T19:00:00Z", "x"},
+		{"Log4j", "high", "app", "ignored", "yesterday", "", "y"},
+		{"RDP", "提示", "windows", "checking", "2019-05-15T00:00:00Z", "2019-05-15T00:00:00Z"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if rows[0][1] != "严重" {
+		t.Error("cwpVulTable changed its input")
+	}
+}
