@@ -240,7 +240,6 @@ type kindOnly export.Kind
 
 func (k kindOnly) Kind() export.Kind { return export.Kind(k) }
 
-
 func create(t *testing.T, p provider.Provider, req export.Request) export.Job {
 	t.Helper()
 	job, err := p.CreateExportJob(context.Background(), req)
