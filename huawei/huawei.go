@@ -9,13 +9,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
-	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
@@ -244,10 +244,18 @@ func defaultEndpoint(svc, region string) string {
 	return "https://" + svc + "." + region + "." + domain
 }
 
-// checkID validates an identifier that goes into a URL path or query (see
-// door.CheckID).
+// checkID validates an identifier that goes into a URL path or query.
 func checkID(field, v string, max int) error {
-	return errs.Attribute(door.CheckID(field, v, max), Name, "")
+	if v == "" {
+		return invalid("%s: empty; want 1 to %d characters", field, max)
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return invalid("%s: %d characters; want at most %d", field, n, max)
+	}
+	if strings.ContainsAny(v, "/?#%\\") || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return invalid("%s: %q holds a character not allowed in an id (/ ? # %% \\ or a control character)", field, v)
+	}
+	return nil
 }
 
 // Name returns "huawei".

@@ -16,9 +16,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
@@ -144,7 +144,8 @@ const maxJobID = 128
 
 // CheckJob checks a job handed back by a caller: it is this provider's, of
 // a served kind on that kind's service, with an ID of 1 to 128 characters
-// that is safe in a URL path, and its scope passes the row's CheckJob.
+// that is safe in a URL path (check.ID), and its scope passes the row's
+// CheckJob.
 func (d *Door[P]) CheckJob(p P, job export.Job) (*Kind[P], error) {
 	if job.Provider != d.Provider {
 		return nil, errs.Attribute(errs.Invalid("Job.Provider: %q is not a %s job; pass a job returned by CreateExportJob or export.ParseToken", job.Provider, d.Provider), d.Provider, "")
@@ -153,7 +154,7 @@ func (d *Door[P]) CheckJob(p P, job export.Job) (*Kind[P], error) {
 	if k == nil || k.Service != job.Service {
 		return nil, errs.Attribute(errs.Invalid("Job: kind %q on service %q is not a %s job; want one of %s", job.Kind, job.Service, d.Provider, d.served()), d.Provider, "")
 	}
-	if err := CheckID("Job.ID", job.ID, maxJobID); err != nil {
+	if err := check.ID("Job.ID", job.ID, maxJobID); err != nil {
 		return nil, errs.Attribute(err, d.Provider, k.Service)
 	}
 	if k.CheckJob != nil {
@@ -226,22 +227,6 @@ func Target[T export.Target](req export.Request) (T, error) {
 		return want, errs.Invalid("Target: a %T claims kind %s; want a %T", req.Target, req.Target.Kind(), want)
 	}
 	return t, nil
-}
-
-// CheckID validates an identifier that goes into a URL path, query or
-// request body: 1 to max characters, none of / ? # % \ or a control
-// character.
-func CheckID(field, v string, max int) error {
-	if v == "" {
-		return errs.Invalid("%s: empty; want 1 to %d characters", field, max)
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return errs.Invalid("%s: %d characters; want at most %d", field, n, max)
-	}
-	if !utf8.ValidString(v) || strings.ContainsAny(v, "/?#%\\") || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
-		return errs.Invalid("%s: %q holds a character not allowed in an id (/ ? # %% \\ or a control character)", field, v)
-	}
-	return nil
 }
 
 // Front binds a Door to one adapter value. An adapter embeds it (through
