@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -34,6 +35,10 @@ type romaInstance struct {
 	running *export.Job   // the last job started here and not yet seen ended, never changed in place; guarded by Provider.mu
 }
 
+// assetSpec is what an assets request may ask for: ids only, at most
+// maxAssetIDs per job, one job per instance at a time.
+var assetSpec = vocab.Spec{MaxIDs: maxAssetIDs, Concurrency: 1}
+
 // assetID is one id of the ExportAsset body.
 type assetID struct {
 	ID string `json:"id"`
@@ -47,22 +52,8 @@ type assetExportBody struct {
 	Tasks []assetID `json:"tasks"`
 }
 
-// translateAssets validates req and returns the instance and the body.
-func (p *Provider) translateAssets(req export.Request, t export.Assets) (string, assetExportBody, error) {
-	kind := export.KindAssets
-	var none vocab.Filters
-	if _, err := none.Translate(kind, req.Filters); err != nil {
-		return "", assetExportBody{}, err
-	}
-	if _, err := (vocab.Columns{}).Translate(kind, req.Columns); err != nil {
-		return "", assetExportBody{}, err
-	}
-	if req.Sort != nil {
-		return "", assetExportBody{}, invalid("Sort: %s exports cannot be sorted; leave Sort nil", kind)
-	}
-	if err := vocab.Paging(kind, req, false, 0); err != nil {
-		return "", assetExportBody{}, err
-	}
+// translateAssets validates the target and returns the instance and the body.
+func (p *Provider) translateAssets(t export.Assets) (string, assetExportBody, error) {
 	inst := t.InstanceID
 	field := "Target.InstanceID"
 	if inst == "" {
@@ -104,16 +95,17 @@ func (p *Provider) translateAssets(req export.Request, t export.Assets) (string,
 	return inst, body, nil
 }
 
-func (p *Provider) createAssets(ctx context.Context, req export.Request, t export.Assets) (export.Job, error) {
-	inst, b, err := p.translateAssets(req, t)
+func (p *Provider) createAssets(ctx context.Context, req export.Request, _ vocab.Checked) (export.Job, error) {
+	t, err := door.Target[export.Assets](req)
 	if err != nil {
+		return export.Job{}, err
+	}
+	inst, b, err := p.translateAssets(t)
+	if err != nil || req.DryRun {
 		return export.Job{}, err
 	}
 	job := export.Job{Provider: Name, Service: ServiceROMA, Kind: export.KindAssets, Region: p.region,
 		Scope: map[string]string{"project_id": p.projectID, "instance_id": inst}}
-	if req.DryRun {
-		return job, nil
-	}
 	body, err := jsonBody(b)
 	if err != nil {
 		return export.Job{}, err
@@ -220,7 +212,10 @@ func (p *Provider) pollAssets(ctx context.Context, job export.Job) (export.Statu
 		}
 		return export.Status{}, err
 	}
-	st := romaStatus(job, out)
+	st, err := romaStatus(job, out)
+	if err != nil {
+		return st, err
+	}
 	if st.Done() {
 		p.jobEnded(job)
 	}
@@ -242,11 +237,14 @@ var romaJobStates = vocab.Enums{
 // romaStatus translates a ROMA asset job by romaJobStates. A succeeded job
 // has its archive as the one file; without archive_id (Finished, or
 // SUCCEEDED once downloaded) it has no file and a Message saying so. A failed
-// job has the reasons in Message; an unknown status is still running, with
-// the status in Message. progress_percent is a fraction (a value above 1 is
+// job has the reasons in Message; an unknown or missing status is an
+// Internal error naming it. progress_percent is a fraction (a value above 1 is
 // read as a percentage); none is -1.
-func romaStatus(job export.Job, j romaJob) export.Status {
-	st := statusFrom(job, romaJobStates, "ROMA job status", j.Status)
+func romaStatus(job export.Job, j romaJob) (export.Status, error) {
+	st, err := statusFrom(job, romaJobStates, ServiceROMA, actionCheckAssetJobStatus, "ROMA job status", j.Status)
+	if err != nil {
+		return st, err
+	}
 	if j.ProgressPercent != nil {
 		v := *j.ProgressPercent
 		if v > 1 && v <= 100 {
@@ -265,7 +263,7 @@ func romaStatus(job export.Job, j romaJob) export.Status {
 	case export.StateFailed:
 		st.Message = romaReasons(append(j.Reasons, j.Reason...))
 	}
-	return st
+	return st, nil
 }
 
 // romaReasons joins failure reasons as "application X: code: msg; …".
@@ -329,7 +327,7 @@ func (p *Provider) downloadAssets(ctx context.Context, job export.Job, f export.
 }
 
 func (p *Provider) debugf(ctx context.Context, msg string, args ...any) {
-	if p.log != nil {
-		p.log.DebugContext(ctx, msg, args...)
+	if p.loop.Log != nil {
+		p.loop.Log.DebugContext(ctx, msg, args...)
 	}
 }

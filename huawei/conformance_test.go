@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/provider/providertest"
@@ -15,6 +16,15 @@ func TestConformance(t *testing.T) {
 		New: func(t *testing.T) (provider.Provider, providertest.Emulator) {
 			p, srv := emulated(t, 30*time.Millisecond)
 			return p, srv
+		},
+		NoCredentials: func(t *testing.T) (provider.Provider, providertest.Emulator, error) {
+			srv := huaweitest.NewServer()
+			t.Cleanup(srv.Close)
+			clearEnv(t)
+			o := srv.Options()
+			o.AK, o.SK = "", ""
+			p, err := huawei.New(o)
+			return p, srv, err
 		},
 		Requests: map[export.Kind]export.Request{
 			export.KindContainers: {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -83,6 +84,11 @@ var containerColumns = vocab.Columns{
 	{Key: "memory_limit", Vendor: "memory_limit", Header: "Memory Limit"},
 }
 
+// containerSpec is what a containers request may ask for: no sort, no
+// offset, up to maxExportSize rows.
+var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColumns, MaxLimit: maxExportSize,
+	NoSort: "HSS ExportContainerList has no sort"}
+
 // containerExport is a validated containers request in HSS terms.
 type containerExport struct {
 	entProject string
@@ -90,24 +96,11 @@ type containerExport struct {
 	body       map[string]any // ExportContainerListRequestBody
 }
 
-// translateContainers validates req and builds the ExportContainerList
+// translateContainers validates the target and builds, from the request the
+// door checked (c), the ExportContainerList
 // request from the tables.
-func (p *Provider) translateContainers(req export.Request, t export.Containers) (containerExport, error) {
-	kind := export.KindContainers
-	if req.Sort != nil {
-		return containerExport{}, invalid("Sort: %s exports cannot be sorted (HSS ExportContainerList has no sort); leave Sort nil", kind)
-	}
-	if err := vocab.Paging(kind, req, false, maxExportSize); err != nil {
-		return containerExport{}, err
-	}
-	filters, err := containerFilters.Translate(kind, req.Filters)
-	if err != nil {
-		return containerExport{}, err
-	}
-	cols, err := containerColumns.Translate(kind, req.Columns)
-	if err != nil {
-		return containerExport{}, err
-	}
+func (p *Provider) translateContainers(req export.Request, t export.Containers, c vocab.Checked) (containerExport, error) {
+	filters, cols := c.Filters, c.Columns
 	ep := t.EnterpriseProject
 	if ep == "" {
 		ep = p.entProject
@@ -132,9 +125,9 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers) 
 			body[f.Spec.Vendor] = f.Values[0]
 		}
 	}
-	headers := make([][]string, len(cols))
+	headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
 	for i, c := range cols {
-		headers[i] = []string{c.Spec.Vendor, c.Header}
+		headers[i] = [2]string{c.Spec.Vendor, c.Header}
 	}
 	body["export_headers"] = headers
 	size := req.Limit
@@ -165,9 +158,13 @@ func epochRange(from, to time.Time) (map[string]int64, error) {
 	return map[string]int64{"start_time": start, "end_time": end}, nil
 }
 
-func (p *Provider) createContainers(ctx context.Context, req export.Request, t export.Containers) (export.Job, error) {
-	x, err := p.translateContainers(req, t)
+func (p *Provider) createContainers(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
+	t, err := door.Target[export.Containers](req)
 	if err != nil {
+		return export.Job{}, err
+	}
+	x, err := p.translateContainers(req, t, c)
+	if err != nil || req.DryRun {
 		return export.Job{}, err
 	}
 	job := export.Job{Provider: Name, Service: ServiceHSS, Kind: export.KindContainers, Region: p.region,
@@ -175,15 +172,11 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, t e
 	if x.entProject != "" {
 		job.Scope["enterprise_project_id"] = x.entProject
 	}
-	if req.DryRun {
-		return job, nil
-	}
 	body, err := jsonBody(x.body)
 	if err != nil {
 		return export.Job{}, err
 	}
-	q := entQuery(x.entProject)
-	q.Set("export_size", strconv.Itoa(x.size))
+	q := entQuery(x.entProject, "export_size", strconv.Itoa(x.size))
 	var out struct {
 		TaskID string `json:"task_id"`
 	}
@@ -217,7 +210,7 @@ func (p *Provider) pollContainers(ctx context.Context, job export.Job) (export.S
 	if err != nil {
 		return export.Status{}, err
 	}
-	return hssStatus(job, out), nil
+	return hssStatus(job, out)
 }
 
 // hssTaskStates translates HSS task_status (case-insensitive).
@@ -228,10 +221,12 @@ var hssTaskStates = vocab.Enums{
 }
 
 // hssStatus translates an HSS export task by hssTaskStates; HSS reports no
-// progress. An unknown status is still running, with the vendor's word in
-// Message.
-func hssStatus(job export.Job, t hssTask) export.Status {
-	st := statusFrom(job, hssTaskStates, "HSS task_status", t.TaskStatus)
+// progress. An unknown or missing status is an Internal error naming it.
+func hssStatus(job export.Job, t hssTask) (export.Status, error) {
+	st, err := statusFrom(job, hssTaskStates, ServiceHSS, actionListQueryExportTask, "HSS task_status", t.TaskStatus)
+	if err != nil {
+		return st, err
+	}
 	switch st.State {
 	case export.StateSucceeded:
 		st.Progress = 1
@@ -250,7 +245,7 @@ func hssStatus(job export.Job, t hssTask) export.Status {
 			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", t.TaskName)
 		}
 	}
-	return st
+	return st, nil
 }
 
 func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
@@ -266,11 +261,18 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 	return resp.Body, nil
 }
 
-// entQuery is an HSS query with enterprise_project_id set to ep, if any.
-func entQuery(ep string) url.Values {
-	q := url.Values{}
+// entQuery is an HSS query of the given key, value pairs plus
+// enterprise_project_id set to ep, if any; nil when empty.
+func entQuery(ep string, kv ...string) url.Values {
+	if ep == "" && len(kv) == 0 {
+		return nil
+	}
+	q := make(url.Values, len(kv)/2+1)
+	for i := 0; i+1 < len(kv); i += 2 {
+		q[kv[i]] = []string{kv[i+1]}
+	}
 	if ep != "" {
-		q.Set("enterprise_project_id", ep)
+		q["enterprise_project_id"] = []string{ep}
 	}
 	return q
 }

@@ -17,8 +17,9 @@
 // ~/.huaweicloud/credentials (or the path in HUAWEICLOUD_SDK_CREDENTIALS_FILE).
 // The project id is Options.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID, else
 // the profile's project_id; it is never looked up through IAM, so New does
-// not touch the network. Missing credentials or a missing project id make New
-// fail with provider.FailedPrecondition, naming what is missing. Federated
+// not touch the network. Missing credentials make New fail with
+// provider.PermissionDenied (as on every cloud), a missing project id with
+// provider.FailedPrecondition, naming what is missing. Federated
 // credentials (IdpId/IdTokenFile) and ECS metadata credentials are not
 // supported. Secrets never appear in logs, errors or job tokens.
 //
@@ -28,14 +29,15 @@
 //
 // # Endpoints
 //
-// Options.Endpoints["hss"] and ["roma"] override the base URLs (a URL without
-// a scheme gets https://, as in the SDK). Otherwise they are
+// Options.Endpoints["hss"] and ["roma"] override the base URLs (scheme http
+// or https, host, optional port and path; no user, query or fragment). Otherwise they are
 // https://hss.<region>.myhuaweicloud.com and
 // https://roma.<region>.myhuaweicloud.com (.myhuaweicloud.eu for
 // eu-west-101). Options.Region is required unless both endpoints are given.
-// Options.HTTPClient nil means a client with no overall timeout, so large
-// downloads work; deadlines come from ctx, which also governs reading a
-// downloaded body.
+// Options.HTTPClient's Transport and Timeout carry every call; nil means
+// a client with no overall timeout, so large downloads work; deadlines come
+// from ctx, which also governs reading a downloaded body. Redirects are never
+// followed (see package provider).
 //
 // # Containers
 //
@@ -71,7 +73,8 @@
 // Limit becomes export_size (1..100000); 0 sends the default 100000
 // explicitly. Offset and Sort are rejected. The enterprise project is the
 // target's, else Options.EnterpriseProject, else none (the vendor's default).
-// HSS has no dry run: DryRun validates locally and returns a Job without ID.
+// HSS has no dry run: DryRun validates locally and returns the zero Job, as
+// on every cloud.
 // HSS reports no progress (Progress -1); a finished task's file_id and
 // file_name become the File's ID and Name. Job.Scope holds project_id and,
 // when set, enterprise_project_id.
@@ -100,8 +103,8 @@
 // the reasons joined into Message ("application X: code: msg; …"); Finished
 // (the archive was already downloaded, so ROMA no longer returns it), like
 // SUCCEEDED without archive_id, is succeeded with no Files and a Message
-// saying so; any other status is still
-// running, with the status verbatim in Message. progress_percent is a
+// saying so; any other status (or none) is an Internal error naming it, as
+// on every cloud. progress_percent is a
 // fraction (absent = -1).
 //
 // ROMA serves an archive once (DownloadAssetArchive,
@@ -154,17 +157,21 @@
 //	"too many requests", "over ratelimit" in code or message  ResourceExhausted
 //	ROMA ExportAsset rejected because a job is running          FailedPrecondition
 //	ROMA DownloadAssetArchive 400                               FailedPrecondition
-//	400 InvalidArgument; 401, 403 PermissionDenied; 404 NotFound;
-//	409 FailedPrecondition; 429 ResourceExhausted; 500 Internal;
-//	501 Unsupported; 502, 503, 504 and other 5xx Unavailable
+//	any other answer: by HTTP status, the rules every adapter
+//	shares (package provider): 5xx Unavailable, 429
+//	ResourceExhausted, 401 and 403 PermissionDenied, 404 and 410
+//	NotFound, 409 and 412 FailedPrecondition, other 4xx
+//	InvalidArgument, 3xx an error naming the redirect
 //
-// A network failure is Unavailable; a malformed 2xx answer is Internal.
+// A network failure is Unavailable; a malformed 2xx answer is Internal, and
+// so is an HSS task_status or ROMA status the adapter does not know (or
+// none), naming it, so Wait stops.
 // context.Canceled and context.DeadlineExceeded are returned as they are.
 //
 // # Retries
 //
-// Each action is rate limited (Options.RateLimit requests per second, 20 by
-// default). Throttled calls (ResourceExhausted) are retried following
+// Calls are paced by Options.Limiter, by default an in-process limit per
+// action of Options.RateLimit requests per second (20 by default). Throttled calls (ResourceExhausted) are retried following
 // Options.Retry (provider.DefaultRetry when zero), with jittered backoff that
 // ends as soon as ctx does. Every attempt is signed afresh.
 //

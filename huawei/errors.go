@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
 
@@ -39,23 +40,10 @@ var errorRules = []errorRule{
 	// An archive is served once: a rejected second download is a state problem.
 	{Service: ServiceROMA, Action: actionDownloadAssetArchive, Status: http.StatusBadRequest, Code: provider.FailedPrecondition},
 	{Service: ServiceROMA, Action: actionDownloadAssetArchive, Status: http.StatusGone, Code: provider.NotFound},
-
-	// By HTTP status.
-	{Status: http.StatusBadRequest, Code: provider.InvalidArgument},
-	{Status: http.StatusUnauthorized, Code: provider.PermissionDenied},
-	{Status: http.StatusForbidden, Code: provider.PermissionDenied},
-	{Status: http.StatusNotFound, Code: provider.NotFound},
-	{Status: http.StatusConflict, Code: provider.FailedPrecondition},
-	{Status: http.StatusTooManyRequests, Code: provider.ResourceExhausted},
-	{Status: http.StatusInternalServerError, Code: provider.Internal},
-	{Status: http.StatusNotImplemented, Code: provider.Unsupported},
-	{Status: http.StatusBadGateway, Code: provider.Unavailable},
-	{Status: http.StatusServiceUnavailable, Code: provider.Unavailable},
-	{Status: http.StatusGatewayTimeout, Code: provider.Unavailable},
 }
 
-// codeFor applies the table; a status no row names is Unavailable for 5xx
-// and Unknown otherwise.
+// codeFor applies the table; an answer no row names is coded by its HTTP
+// status (transport.CodeForStatus), as on every cloud.
 func codeFor(service, action string, status int, vendorCode, message string) provider.Code {
 	text := strings.ToLower(vendorCode + " " + message)
 	for _, r := range errorRules {
@@ -76,10 +64,10 @@ func codeFor(service, action string, status int, vendorCode, message string) pro
 		}
 		return r.Code
 	}
-	if status >= 500 {
-		return provider.Unavailable
+	if c := transport.CodeForStatus(status); c != provider.Unknown {
+		return c
 	}
-	return provider.Unknown
+	return provider.Internal
 }
 
 // vendorError is what an error body says.

@@ -1,10 +1,7 @@
 package huawei
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,7 +15,8 @@ import (
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/door"
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
@@ -46,16 +44,16 @@ const (
 // Provider is the Huawei Cloud adapter. It implements provider.Provider and
 // provider.Downloader. It is safe for concurrent use.
 type Provider struct {
+	front // Capabilities, CreateExportJob, PollJob, Download, GetScanSchedule
+
 	region     string
 	projectID  string
 	entProject string
 	romaInst   string
-	endpoints  map[string]*url.URL
+	endpoints  map[string]endpoint // by service
 	client     *http.Client
 	cred       *auth.BasicCredentials
-	limiter    *provider.RateLimiter
-	retry      provider.RetryPolicy
-	log        *slog.Logger
+	loop       *transport.Loop
 
 	// serialWait tunes how CreateExportJob waits for the previous ROMA job
 	// of an instance to end.
@@ -68,6 +66,10 @@ type Provider struct {
 
 var _ provider.Provider = (*Provider)(nil)
 var _ provider.Downloader = (*Provider)(nil)
+
+// front gives Provider the methods of provider.Provider (but Name) and
+// provider.Downloader from the table.
+type front = door.Front[*Provider]
 
 // New returns a provider for opts. It does not touch the network.
 //
@@ -106,29 +108,32 @@ func New(opts Options) (*Provider, error) {
 	if opts.RateLimit < 0 {
 		return nil, invalid("Options.RateLimit: %v is negative; use 0 for the default of 20 requests per second per action", opts.RateLimit)
 	}
-	client := opts.HTTPClient
-	if client == nil {
-		// No overall timeout: downloads may be large. Deadlines come from ctx.
-		// Redirects are not followed, as in the SDK.
-		client = &http.Client{Transport: http.DefaultTransport, CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}}
-	}
-	return &Provider{
+	p := &Provider{
 		region:     opts.Region,
 		projectID:  project,
 		entProject: opts.EnterpriseProject,
 		romaInst:   opts.ROMAInstanceID,
-		endpoints:  eps,
-		client:     client,
+		endpoints:  map[string]endpoint{},
+		client:     transport.NewClient(opts.HTTPClient),
 		cred:       cred,
-		limiter:    provider.NewRateLimiter(opts.RateLimit),
-		retry:      opts.Retry, // the zero value is provider.DefaultRetry
-		log:        opts.Logger,
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		instances:  map[string]*romaInstance{},
 		downloaded: map[string]bool{},
-	}, nil
+	}
+	for svc, u := range eps {
+		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, path: u.Path}
+	}
+	account := transport.Fingerprint(ak)
+	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
+		Retry: opts.Retry, Log: opts.Logger, Account: func() string { return account }}
+	p.front = door.Bind(table, p)
+	return p, nil
+}
+
+// endpoint is a service's base URL, split as the request builder takes it.
+type endpoint struct {
+	origin string // scheme://host[:port]
+	path   string // "" or a path without a trailing slash
 }
 
 // resolveCredentials finds AK, SK, security token and project id in opts,
@@ -146,12 +151,12 @@ func resolveCredentials(o Options) (ak, sk, token, project string, err error) {
 	default:
 		c, why := chainCredentials()
 		if c == nil {
-			return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+			return "", "", "", "", &provider.Error{Code: provider.PermissionDenied, Provider: Name,
 				Message: fmt.Sprintf("no credentials: set Options.AK and Options.SK, or the environment variables %s and %s (and %s for temporary credentials), or ak/sk in the profile file ~/.huaweicloud/credentials (path in %s): %s",
 					envAK, envSK, envSecurityToken, envCredentialsFile, why)}
 		}
 		if c.AK == "" || c.SK == "" {
-			return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
+			return "", "", "", "", &provider.Error{Code: provider.PermissionDenied, Provider: Name,
 				Message: fmt.Sprintf("the SDK's credential providers found federated credentials (IdpId/IdTokenFile), which this adapter does not support; set %s and %s or Options.AK and Options.SK", envAK, envSK)}
 		}
 		ak, sk, token, project = c.AK, c.SK, c.SecurityToken, c.ProjectId
@@ -212,22 +217,9 @@ func resolveEndpoints(o Options) (map[string]*url.URL, error) {
 		return nil, invalid("Options.Region: %q is not a region id such as \"cn-north-4\"", o.Region)
 	}
 	known := []string{ServiceHSS, ServiceROMA}
-	out := map[string]*url.URL{}
-	for k, v := range o.Endpoints {
-		key := strings.ToLower(k)
-		if key != ServiceHSS && key != ServiceROMA {
-			return nil, invalid("Options.Endpoints: unknown service %q; want %s", k, strings.Join(known, ", "))
-		}
-		if !strings.Contains(v, "://") {
-			v = "https://" + v // as the SDK does
-		}
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return nil, invalid("Options.Endpoints[%q]: %q is not a base URL such as https://hss.cn-north-4.myhuaweicloud.com", k, v)
-		}
-		u.Path = strings.TrimRight(u.Path, "/")
-		u.RawPath = ""
-		out[key] = u
+	out, err := transport.Endpoints(o.Endpoints, known)
+	if err != nil {
+		return nil, err
 	}
 	for _, svc := range known {
 		if out[svc] != nil {
@@ -269,113 +261,39 @@ func checkID(field, v string, max int) error {
 // Name returns "huawei".
 func (p *Provider) Name() string { return Name }
 
-// Capabilities reports the exports and schedules the adapter serves, derived
-// from its translation tables: containers (HSS ExportContainerList: up to
-// 100000 rows, no offset, no sort), assets (ROMA ExportAsset: at most 100 app
-// and task ids per job, one job per instance at a time), and the
-// registry-image and host-vulnerability scan schedules.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{
-		Exports: map[export.Kind]provider.Limits{
-			export.KindContainers: {
-				MaxLimit: maxExportSize,
-				Offset:   false,
-				Sort:     false,
-				Filters:  containerFilters.Names(),
-				Columns:  containerColumns.Keys(),
-			},
-			export.KindAssets: {
-				MaxIDs:      maxAssetIDs,
-				Concurrency: 1,
-			},
-		},
-		Schedules: scheduleKinds(),
-	}
+// table is the adapter's front door: the table of the export kinds and
+// schedules it serves, from which Capabilities, the request, job and query
+// checks and the dispatch all follow. A new kind is a row here.
+var table = &door.Door[*Provider]{
+	Provider: Name,
+	Kinds: []door.Kind[*Provider]{
+		{Kind: export.KindContainers, Service: ServiceHSS, Spec: containerSpec,
+			Create: (*Provider).createContainers, Poll: (*Provider).pollContainers, Download: (*Provider).downloadContainers,
+			CheckJob: (*Provider).checkScope},
+		{Kind: export.KindAssets, Service: ServiceROMA, Spec: assetSpec,
+			Create: (*Provider).createAssets, Poll: (*Provider).pollAssets, Download: (*Provider).downloadAssets,
+			CheckJob: (*Provider).checkAssetScope},
+	},
+	Schedules: []door.Schedule[*Provider]{
+		{Kind: scan.RegistryImages, Service: ServiceHSS, Read: (*Provider).registrySchedule},
+		{Kind: scan.HostVulnerabilities, Service: ServiceHSS, Read: (*Provider).hostVulSchedule},
+	},
 }
 
-// CreateExportJob validates req and starts one export job: HSS
-// ExportContainerList for export.Containers, ROMA Connect ExportAsset for
-// export.Assets. Other targets are Unsupported. A request that fails
-// validation is InvalidArgument and nothing is sent. A DryRun request is
-// validated locally only (neither vendor has a dry run) and returns a Job
-// without an ID.
-//
-// ROMA allows one running export job per instance: a create for an instance
-// waits (honouring ctx) until the previous job this Provider started there
-// has ended.
-func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
-	switch t := req.Target.(type) {
-	case export.Containers:
-		job, err := p.createContainers(ctx, req, t)
-		return job, errs.Attribute(err, Name, ServiceHSS)
-	case export.Assets:
-		job, err := p.createAssets(ctx, req, t)
-		return job, errs.Attribute(err, Name, ServiceROMA)
-	case nil:
-		return export.Job{}, invalid("Target: no target given; want export.Containers or export.Assets")
-	default:
-		return export.Job{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
-			Message: fmt.Sprintf("huawei does not serve %s exports; it serves %s and %s", t.Kind(), export.KindContainers, export.KindAssets)}
-	}
-}
-
-// PollJob reports the job's status: HSS ListQueryExportTask for containers,
-// ROMA CheckAssetJobStatus for assets. A job that ended in failure is a
-// Status with StateFailed, not an error.
-func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
-	if err := p.checkJob(job); err != nil {
-		return export.Status{}, err
-	}
-	switch job.Kind {
-	case export.KindContainers:
-		return p.pollContainers(ctx, job)
-	default:
-		return p.pollAssets(ctx, job)
-	}
-}
-
-// Download opens one result file of a finished job, streamed: HSS
-// ListDownloadExportedFile (f.ID is the file_id) or ROMA DownloadAssetArchive
-// (f.ID is the archive_id). ctx governs reading the body too. ROMA serves an
-// archive once: a second Download of an archive this Provider already fetched
-// is FailedPrecondition, and nothing is sent.
-func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	if err := p.checkJob(job); err != nil {
-		return nil, err
-	}
-	switch job.Kind {
-	case export.KindContainers:
-		return p.downloadContainers(ctx, job, f)
-	default:
-		return p.downloadAssets(ctx, job, f)
-	}
-}
-
-// checkJob checks that job was made by this adapter and that the ids its
-// calls put in a path are safe: ID, the project and, for assets, the ROMA
-// instance.
-func (p *Provider) checkJob(job export.Job) error {
-	if job.Provider != Name {
-		return invalid("Job.Provider: %q; want %q (a job of another provider)", job.Provider, Name)
-	}
-	switch {
-	case job.Kind == export.KindContainers && job.Service == ServiceHSS:
-	case job.Kind == export.KindAssets && job.Service == ServiceROMA:
-	default:
-		return invalid("Job: kind %q with service %q; want %s/%s or %s/%s", job.Kind, job.Service, export.KindContainers, ServiceHSS, export.KindAssets, ServiceROMA)
-	}
-	if err := checkID("Job.ID", job.ID, 128); err != nil {
-		return err
-	}
+// checkScope checks the project a job's calls put in a path.
+func (p *Provider) checkScope(job export.Job) error {
 	if pid := job.Scope["project_id"]; pid != "" {
-		if err := checkID(`Job.Scope["project_id"]`, pid, 64); err != nil {
-			return err
-		}
-	}
-	if job.Kind == export.KindAssets {
-		return checkID(`Job.Scope["instance_id"]`, job.Scope["instance_id"], maxInstanceLen)
+		return checkID(`Job.Scope["project_id"]`, pid, 64)
 	}
 	return nil
+}
+
+// checkAssetScope checks an assets job's project and ROMA instance.
+func (p *Provider) checkAssetScope(job export.Job) error {
+	if err := p.checkScope(job); err != nil {
+		return err
+	}
+	return checkID(`Job.Scope["instance_id"]`, job.Scope["instance_id"], maxInstanceLen)
 }
 
 // jobProject is the project a job lives in: its scope's, else the provider's.
@@ -387,16 +305,16 @@ func (p *Provider) jobProject(job export.Job) string {
 }
 
 // statusFrom starts the Status of job from the vendor's status word, looked
-// up in table: no progress yet, and an unknown word leaves the job running
-// with "unknown <what> <word>" in Message.
-func statusFrom(job export.Job, table vocab.Enums, what, word string) export.Status {
+// up in table: no progress yet. A word the table does not know (or none) is
+// door.UnknownState's error, as on every cloud.
+func statusFrom(job export.Job, table vocab.Enums, service, action, field, word string) (export.Status, error) {
 	st := export.Status{Job: job, State: export.StateRunning, Progress: -1}
-	if state, ok := table.ToNeutral(word); ok {
-		st.State = export.State(state)
-	} else {
-		st.Message = fmt.Sprintf("unknown %s %q", what, word)
+	state, ok := table.ToNeutral(word)
+	if !ok {
+		return st, door.UnknownState(Name, service, action, field, word, table.Vendor())
 	}
-	return st
+	st.State = export.State(state)
+	return st, nil
 }
 
 // As exposes what this library does not model. It supports **http.Client
@@ -413,12 +331,4 @@ func (p *Provider) As(target any) bool {
 
 func invalid(format string, args ...any) *provider.Error {
 	return &provider.Error{Code: provider.InvalidArgument, Provider: Name, Message: fmt.Sprintf(format, args...)}
-}
-
-func scheduleKinds() []scan.Kind {
-	out := make([]scan.Kind, len(schedules))
-	for i, s := range schedules {
-		out[i] = s.kind
-	}
-	return out
 }

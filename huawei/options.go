@@ -17,8 +17,9 @@ type Options struct {
 	EnterpriseProject     string               // default enterprise project for HSS calls; "" = the vendor's default
 	ROMAInstanceID        string               // default ROMA Connect instance for asset exports
 	Endpoints             map[string]string    // "hss", "roma" -> base URL such as "http://127.0.0.1:9000"
-	HTTPClient            *http.Client         // nil = http.DefaultClient's transport with no overall timeout
+	HTTPClient            *http.Client         // its Transport and Timeout carry every call; nil = defaults; redirects are never followed
 	RateLimit             float64              // requests per second per action; 0 = 20
+	Limiter               provider.Limiter     // paces every call; nil = an in-process provider.NewRateLimiter(RateLimit)
 	Logger                *slog.Logger         // nil = no logging
 	Retry                 provider.RetryPolicy // how throttled calls are retried; zero = provider.DefaultRetry
 }

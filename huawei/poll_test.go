@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -39,8 +40,6 @@ func TestPollTranslation(t *testing.T) {
 			export.Status{State: export.StateSucceeded, Progress: 1, Message: "HSS reported success without a file_id"}},
 		{"hss failure", hssJob, `{"task_status":"failure","task_name":"export-1"}`, "",
 			export.Status{State: export.StateFailed, Progress: -1, Message: `HSS export task "export-1" failed (task_status failure; HSS gives no reason)`}},
-		{"hss unknown status", hssJob, `{"task_status":"queued"}`, "",
-			export.Status{State: export.StateRunning, Progress: -1, Message: `unknown HSS task_status "queued"`}},
 		{"roma RUNNING", romaJob, `{"id":"job-1","status":"RUNNING","progress_percent":0.35}`,
 			"/v2/" + testProject + "/instances/" + testInst + "/assets/jobs/job-1",
 			export.Status{State: export.StateRunning, Progress: 0.35}},
@@ -64,8 +63,6 @@ func TestPollTranslation(t *testing.T) {
 			export.Status{State: export.StateFailed, Progress: -1, Message: "ROMA.1: x"}},
 		{"roma FAILED without reasons", romaJob, `{"status":"FAILED"}`, "",
 			export.Status{State: export.StateFailed, Progress: -1, Message: "ROMA reported the job FAILED without reasons"}},
-		{"roma unknown status", romaJob, `{"status":"PENDING","progress_percent":0}`, "",
-			export.Status{State: export.StateRunning, Progress: 0, Message: `unknown ROMA job status "PENDING"`}},
 	}
 	for _, c := range cases {
 		c := c
@@ -83,6 +80,34 @@ func TestPollTranslation(t *testing.T) {
 			got := f.lastWire(t)
 			if got.Method != http.MethodGet || (c.path != "" && got.Path != c.path) {
 				t.Errorf("request %s %s", got.Method, got.Path)
+			}
+		})
+	}
+}
+
+// TestPollUnknownState: a state the adapter does not know, or none (an
+// empty answer), is an Internal error naming it, so Wait stops instead of
+// polling until its ctx ends (the same rule as on Tencent).
+func TestPollUnknownState(t *testing.T) {
+	for _, c := range []struct {
+		name, answer, word string
+		job                export.Job
+	}{
+		{"hss unknown status", `{"task_status":"queued"}`, `unknown HSS task_status "queued"`, hssJob},
+		{"hss empty answer", `{}`, `unknown HSS task_status ""`, hssJob},
+		{"roma unknown status", `{"status":"PENDING","progress_percent":0}`, `unknown ROMA job status "PENDING"`, romaJob},
+		{"roma empty answer", `{}`, `unknown ROMA job status ""`, romaJob},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, c.answer) })
+			p := f.provider(t)
+			if _, err := p.PollJob(context.Background(), c.job); !errors.Is(err, provider.ErrInternal) || !strings.Contains(err.Error(), c.word) {
+				t.Errorf("PollJob: %v; want ErrInternal naming %s", err, c.word)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := provider.Wait(ctx, p, c.job, &provider.WaitOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}); !errors.Is(err, provider.ErrInternal) {
+				t.Errorf("Wait: %v; want ErrInternal, not a wait until ctx ends", err)
 			}
 		})
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/cloudexport/cloudexport/internal/vocab"
-	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
 
@@ -18,38 +16,6 @@ const (
 	actionListImageScanTask   = "ListImageScanTask"
 	actionShowVulScanPolicy   = "ShowVulScanPolicy"
 )
-
-// schedules lists the schedule kinds the adapter serves, with their readers.
-var schedules = []struct {
-	kind scan.Kind
-	read func(*Provider, context.Context) (scan.Schedule, error)
-}{
-	{scan.RegistryImages, (*Provider).registrySchedule},
-	{scan.HostVulnerabilities, (*Provider).hostVulSchedule},
-}
-
-// GetScanSchedule reads one scan schedule: scan.RegistryImages from HSS
-// ListImageScanPolicy (type=cycle, global_image_type=registry) plus the
-// newest cycle task of ListImageScanTask for LastScan and LastResult;
-// scan.HostVulnerabilities from HSS ShowVulScanPolicy. Other kinds are
-// Unsupported. Fields with no neutral home are read by ImageScanPolicy and
-// VulScanPolicy.
-func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
-	for _, s := range schedules {
-		if s.kind == q.Kind {
-			return s.read(p, ctx)
-		}
-	}
-	kinds := make([]string, len(schedules))
-	for i, s := range schedules {
-		kinds[i] = string(s.kind)
-	}
-	if q.Kind == "" {
-		return scan.Schedule{}, invalid("Query.Kind: empty; want one of %s", strings.Join(kinds, ", "))
-	}
-	return scan.Schedule{}, &provider.Error{Code: provider.Unsupported, Provider: Name,
-		Message: fmt.Sprintf("huawei has no %q schedule; it serves %s", q.Kind, strings.Join(kinds, ", "))}
-}
 
 // ImageScanPolicy is HSS's periodic registry-image scan policy
 // (ListImageScanPolicy with type=cycle, global_image_type=registry) as the
@@ -77,9 +43,7 @@ type ImageScanRegistry struct {
 // global_image_type=registry, the provider's enterprise project) verbatim,
 // including rate_limit and time_scope, which scan.Schedule has no place for.
 func (p *Provider) ImageScanPolicy(ctx context.Context) (*ImageScanPolicy, error) {
-	q := entQuery(p.entProject)
-	q.Set("type", "cycle")
-	q.Set("global_image_type", "registry")
+	q := entQuery(p.entProject, "type", "cycle", "global_image_type", "registry")
 	var out ImageScanPolicy
 	err := p.callJSON(ctx, call{service: ServiceHSS, action: actionListImageScanPolicy, method: http.MethodGet,
 		project: p.projectID, path: "/v5/" + p.projectID + "/image/scanner-policies", query: q}, &out)
@@ -142,11 +106,7 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 	if err != nil {
 		return scan.Schedule{}, err
 	}
-	q := entQuery(p.entProject)
-	q.Set("type", "image_scan")
-	q.Set("task_type", "cycle")
-	q.Set("global_image_type", "registry")
-	q.Set("limit", "10")
+	q := entQuery(p.entProject, "type", "image_scan", "task_type", "cycle", "global_image_type", "registry", "limit", "10")
 	var tasks struct {
 		DataList []imageScanTask `json:"data_list"`
 	}

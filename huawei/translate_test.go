@@ -314,23 +314,6 @@ func TestUnsupportedKind(t *testing.T) {
 	}
 }
 
-func TestDryRunSendsNothing(t *testing.T) {
-	f := newFake(t, nil)
-	p := f.provider(t)
-	for _, target := range []export.Target{export.Containers{}, export.Assets{AppIDs: []string{"a"}}} {
-		job, err := p.CreateExportJob(context.Background(), export.Request{Target: target, DryRun: true})
-		if err != nil {
-			t.Fatalf("%T: %v", target, err)
-		}
-		if job.ID != "" || job.Provider != "huawei" || job.Kind != target.Kind() {
-			t.Errorf("%T: dry-run job %+v", target, job)
-		}
-	}
-	if f.count() != 0 {
-		t.Errorf("%d requests sent, want none", f.count())
-	}
-}
-
 func TestCapabilities(t *testing.T) {
 	f := newFake(t, nil)
 	got := f.provider(t).Capabilities()

@@ -1,23 +1,21 @@
 package huawei
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
 
@@ -39,52 +37,38 @@ type call struct {
 	project     string     // the project the path and X-Project-Id name
 	path        string     // with every path parameter filled in, unescaped (ids pass checkID)
 	query       url.Values // one value per key
-	body        []byte     // JSON body; nil for none
+	body        string     // JSON body; "" for none
 	contentType string     // "" = application/json
 }
 
-// send signs and sends c with rate limiting and retries, and returns the 2xx
+// send signs and sends c through the attempt loop, and returns the 2xx
 // response (the caller closes its body) or a mapped error. A cancelled ctx
-// returns ctx.Err() itself (provider.RetryPolicy.Do sees to that).
+// returns ctx.Err() itself.
 func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 	var resp *http.Response
-	attempt := 0
-	err := p.retry.Do(ctx, func(ctx context.Context) error {
-		attempt++
-		if err := p.limiter.Wait(ctx, provider.Call{Provider: Name, Region: p.region, Service: c.service, Action: c.action}); err != nil {
+	err := p.loop.Do(ctx, c.service, c.action, func(ctx context.Context) error {
+		req, err := p.signedRequest(ctx, c)
+		if err != nil {
 			return err
 		}
-		r, err := p.sendOnce(ctx, c, attempt)
-		resp = r
-		return err
+		r, err := p.client.Do(req)
+		if err != nil {
+			return err
+		}
+		if r.StatusCode >= 200 && r.StatusCode < 300 {
+			resp = r
+			return nil
+		}
+		defer r.Body.Close()
+		// A body cut short by a cancelled ctx does not matter: the loop
+		// reports ctx.Err().
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxErrorBody))
+		return mapError(c.service, c.action, r.StatusCode, r.Header, body)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return resp, nil
-}
-
-func (p *Provider) sendOnce(ctx context.Context, c call, attempt int) (*http.Response, error) {
-	req, err := p.signedRequest(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	resp, err := p.client.Do(req)
-	if err != nil {
-		p.debug(ctx, "huawei request failed", c, attempt, slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
-		return nil, &provider.Error{Code: provider.Unavailable, Provider: Name, Service: c.service, Action: c.action,
-			Message: "the request did not complete", Err: err}
-	}
-	reqID := resp.Header.Get("X-Request-Id")
-	p.debug(ctx, "huawei request", c, attempt, slog.Int("status", resp.StatusCode), slog.String("request_id", reqID), slog.Duration("elapsed", time.Since(start)))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp, nil
-	}
-	defer resp.Body.Close()
-	// A body cut short by a cancelled ctx does not matter: Do reports ctx.Err().
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return nil, mapError(c.service, c.action, resp.StatusCode, resp.Header, body)
 }
 
 // signedRequest builds c as an SDK request, lets the SDK's credentials add
@@ -97,27 +81,33 @@ func (p *Provider) signedRequest(ctx context.Context, c call) (*http.Request, er
 		ct = contentJSON
 	}
 	b := request.NewHttpRequestBuilder().
-		WithEndpoint(base.Scheme+"://"+base.Host).
-		WithPath(base.Path+c.path).
+		WithEndpoint(base.origin).
+		WithPath(base.path+c.path).
 		WithMethod(c.method).
 		WithSigningAlgorithm(algorithm.HmacSHA256).
 		AddHeaderParam("Content-Type", ct).
 		AddHeaderParam("User-Agent", userAgent)
-	keys := make([]string, 0, len(c.query))
-	for k := range c.query {
-		keys = append(keys, k)
+	if len(c.query) > 0 {
+		keys := make([]string, 0, len(c.query))
+		for k := range c.query {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			// The SDK's signer canonicalises query values held as reflect.Value.
+			b.AddQueryParam(k, reflect.ValueOf(c.query.Get(k)))
+		}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		// The SDK's signer canonicalises query values held as reflect.Value.
-		b.AddQueryParam(k, reflect.ValueOf(c.query.Get(k)))
-	}
-	if c.body != nil {
+	if c.body != "" {
 		// A string body is signed and sent byte for byte.
-		b.WithBody("", string(c.body))
+		b.WithBody("", c.body)
 	}
-	cred := *p.cred
-	cred.ProjectId = c.project
+	cred := p.cred
+	if c.project != cred.ProjectId {
+		other := *p.cred
+		other.ProjectId = c.project
+		cred = &other
+	}
 	sdkReq, err := cred.ProcessAuthRequest(nil, b.Build())
 	if err != nil {
 		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Service: c.service, Action: c.action, Message: "signing the request failed", Err: errors.New(redact(err.Error(), p.cred.SK))}
@@ -136,7 +126,7 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJSONBody))
+	body, err := transport.ReadBody(resp, maxJSONBody)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -153,25 +143,14 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 }
 
 // jsonBody encodes v as the SDK does: no HTML escaping, trailing newline.
-func jsonBody(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+func jsonBody(v any) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
+		return "", &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
 	}
-	return buf.Bytes(), nil
-}
-
-func (p *Provider) debug(ctx context.Context, msg string, c call, attempt int, attrs ...slog.Attr) {
-	if p.log == nil || !p.log.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	all := append([]slog.Attr{
-		slog.String("service", c.service), slog.String("action", c.action),
-		slog.String("method", c.method), slog.String("path", c.path), slog.Int("attempt", attempt),
-	}, attrs...)
-	p.log.LogAttrs(ctx, slog.LevelDebug, msg, all...)
+	return b.String(), nil
 }
 
 // redact removes secret from s.

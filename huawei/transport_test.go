@@ -289,7 +289,7 @@ func TestNewOptions(t *testing.T) {
 		code provider.Code
 		want string
 	}{
-		{"no credentials anywhere", huawei.Options{Region: "cn-north-4", ProjectID: "p"}, provider.FailedPrecondition, "HUAWEICLOUD_SDK_AK"},
+		{"no credentials anywhere", huawei.Options{Region: "cn-north-4", ProjectID: "p"}, provider.PermissionDenied, "HUAWEICLOUD_SDK_AK"},
 		{"AK without SK", huawei.Options{Region: "cn-north-4", ProjectID: "p", AK: "a"}, provider.InvalidArgument, "Options.SK"},
 		{"SK without AK", huawei.Options{Region: "cn-north-4", ProjectID: "p", SK: "s"}, provider.InvalidArgument, "Options.AK"},
 		{"no project id", huawei.Options{Region: "cn-north-4", AK: "a", SK: "s"}, provider.FailedPrecondition, "HUAWEICLOUD_SDK_PROJECT_ID"},
@@ -401,13 +401,13 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 }
 
 func TestAsHTTPClient(t *testing.T) {
-	c := &http.Client{}
+	c := &http.Client{Timeout: 7 * time.Second}
 	opts := newFake(t, nil).options()
 	opts.HTTPClient = c
 	p := mustNew(t, opts)
 	var got *http.Client
-	if !p.As(&got) || got != c {
-		t.Errorf("As(**http.Client) = %v, %p; want true, %p", p.As(&got), got, c)
+	if !p.As(&got) || got == nil || got.Timeout != c.Timeout {
+		t.Errorf("As(**http.Client) = %v, %+v; want true and a client with Options.HTTPClient's timeout", p.As(&got), got)
 	}
 	var s string
 	if p.As(&s) {

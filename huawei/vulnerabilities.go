@@ -173,8 +173,7 @@ func translateVulns(t export.Vulnerabilities, req export.Request, defaultEP stri
 // export_size, offset 0 sends none, and several values of one filter go as
 // one comma list.
 func vulnCall(ep string, limit, offset int, filters []vocab.Translated, cols []vocab.TranslatedColumn) vulnExport {
-	q := entQuery(ep)
-	q.Set("category", vulExportCategory)
+	q := entQuery(ep, "category", vulExportCategory)
 	size := limit
 	if size == 0 {
 		size = maxVulExportSize

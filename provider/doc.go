@@ -20,6 +20,42 @@
 // A request that fails local validation is rejected with ErrInvalidArgument
 // before anything is sent; the message names the field and what is allowed.
 //
+// # Rules every adapter follows
+//
+// The adapters share one attempt loop, one HTTP client and one mapping from
+// an answer to a code, so these hold on every cloud (providertest checks
+// them against each adapter's emulator):
+//
+//   - HTTP status, when the vendor's own error code says nothing more
+//     specific: 5xx and network failures are Unavailable (Wait rides them
+//     out); 429 is ResourceExhausted (retried by the adapter per
+//     Options.Retry); 401 and 403 are PermissionDenied; 404 and 410
+//     NotFound; 409 and 412 FailedPrecondition; other 4xx InvalidArgument;
+//     a 3xx is FailedPrecondition with a message naming the redirect (vendor
+//     APIs never redirect, so the endpoint is wrong). Redirects are never
+//     followed. Download's answers follow the same rules.
+//   - Credentials: missing credentials are PermissionDenied, as are wrong
+//     ones. Huawei reports them from New (its sources are local); Tencent
+//     from the first call (its default chain may ask the instance metadata
+//     service), before anything is sent.
+//   - Job states: a vendor job state the adapter does not know, or none
+//     (an empty answer), is Internal naming the vendor's word, so Wait stops
+//     instead of polling until its ctx ends.
+//   - DryRun is local, cheap and identical on every cloud: the zero Job and
+//     a nil error when the request would be accepted, the validation error
+//     otherwise, and nothing sent. (Tencent's CheckMachineImages asks CVM's
+//     own dry run.)
+//   - Options: HTTPClient supplies the Transport and Timeout of every call
+//     (API calls, downloads, the vendor SDK's own client); its redirect
+//     policy and cookie jar are not used. Limiter paces every call, keyed
+//     by Call (Account is a fingerprint of the access key id, never the id);
+//     nil means an in-process RateLimiter of RateLimit requests per second
+//     per action. A Limiter that implements Adaptive is told after every
+//     vendor answer whether the call was throttled. Logger gets one debug
+//     line per attempt with the keys provider, service, action, attempt,
+//     status, request_id, duration and, on failure, code and vendor_code;
+//     never a credential, body or URL query.
+//
 // # Waiting
 //
 // Wait polls a job until it is done and reports each status to OnProgress.

@@ -22,7 +22,18 @@ type Call struct {
 // empty parts left empty. Limiters that share a quota across processes key
 // their state by it.
 func (c Call) Key() string {
-	return strings.Join([]string{c.Provider, c.Account, c.Region, c.Service + "." + c.Action}, "/")
+	var b strings.Builder
+	b.Grow(len(c.Provider) + len(c.Account) + len(c.Region) + len(c.Service) + len(c.Action) + 4)
+	b.WriteString(c.Provider)
+	b.WriteByte('/')
+	b.WriteString(c.Account)
+	b.WriteByte('/')
+	b.WriteString(c.Region)
+	b.WriteByte('/')
+	b.WriteString(c.Service)
+	b.WriteByte('.')
+	b.WriteString(c.Action)
+	return b.String()
 }
 
 // Limiter paces calls to a vendor. Wait blocks until c may be sent, or ctx is

@@ -8,20 +8,33 @@ import (
 	"github.com/cloudexport/cloudexport/scan"
 )
 
-// Provider is the contract every cloud adapter implements.
+// Provider is the contract every cloud adapter implements. Each "must"
+// below is checked for every adapter by package providertest.
 type Provider interface {
 	// Name returns the provider's name, e.g. "tencent".
 	Name() string
-	// Capabilities reports what the provider serves and its limits.
+	// Capabilities reports what the provider serves and its limits. Every
+	// kind listed must be served; every kind not listed must be
+	// ErrUnsupported, and nothing sent.
 	Capabilities() Capabilities
 	// CreateExportJob validates req and starts one export job. A request
-	// that fails validation is rejected with ErrInvalidArgument before
-	// anything is sent; a kind the provider does not serve is ErrUnsupported.
+	// that fails validation must be rejected with ErrInvalidArgument, naming
+	// the field and the provider, before anything is sent; a kind the
+	// provider does not serve must be ErrUnsupported. A DryRun request must
+	// be validated locally only (it is cheap and sends nothing) and return
+	// the zero Job and a nil error when it would be accepted.
 	CreateExportJob(ctx context.Context, req export.Request) (export.Job, error)
 	// PollJob reports the job's current status. A job that ended in failure
-	// is a Status with StateFailed, not an error.
+	// must be a Status with StateFailed and the vendor's reason, not an
+	// error. A job of another provider, kind or service, or without an ID,
+	// must be ErrInvalidArgument and nothing sent. A job the vendor does
+	// not know must be ErrNotFound where the vendor can tell. A vendor
+	// state the adapter does not know (or none) must be ErrInternal naming
+	// it, so that Wait stops rather than polling until its ctx ends.
 	PollJob(ctx context.Context, job export.Job) (export.Status, error)
-	// GetScanSchedule reads one scan schedule.
+	// GetScanSchedule reads one scan schedule. An empty Query.Kind must be
+	// ErrInvalidArgument, a kind not in Capabilities ErrUnsupported, and
+	// nothing sent.
 	GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error)
 }
 

@@ -19,7 +19,11 @@ func BenchmarkComponentsRequest(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := componentsRequest(req.Target.(export.Components), req); err != nil {
+		_, c, err := table.CheckRequest(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := componentsRequest(req.Target.(export.Components), req, c); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,18 +17,36 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/internal/errs"
-	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/internal/transport"
 )
 
-// Vendor service names and API versions.
+// Vendor service names, as they appear in Job.Service, in errors and as
+// keys of Options.Endpoints.
 const (
 	serviceTCSS = "tcss"
 	serviceCVM  = "cvm"
-	versionTCSS = "2020-11-01"
-
-	defaultHostTCSS = "tcss.tencentcloudapi.com"
-	defaultHostCVM  = "cvm.tencentcloudapi.com"
+	serviceCWP  = "cwp"
 )
+
+// services is the table of the Tencent services the adapter calls: name,
+// public host and the API version of the actions sent through the common
+// client (the CVM SDK client carries its own). A new service is a row here.
+var services = []struct {
+	name, host, version string
+}{
+	{serviceTCSS, "tcss.tencentcloudapi.com", "2020-11-01"},
+	{serviceCVM, "cvm.tencentcloudapi.com", "2017-03-12"},
+	{serviceCWP, "cwp.tencentcloudapi.com", "2018-02-28"},
+}
+
+// serviceNames lists the services of the table, in order.
+func serviceNames() []string {
+	out := make([]string, len(services))
+	for i, s := range services {
+		out[i] = s.name
+	}
+	return out
+}
 
 // regionPattern is the form of a Tencent Cloud region name, e.g. "ap-guangzhou".
 var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
@@ -43,33 +59,16 @@ type endpoint struct {
 
 // parseEndpoints validates Options.Endpoints and fills in the defaults.
 func parseEndpoints(in map[string]string) (map[string]endpoint, error) {
-	out := map[string]endpoint{
-		serviceTCSS: {scheme: "https", host: defaultHostTCSS},
-		serviceCVM:  {scheme: "https", host: defaultHostCVM},
+	given, err := transport.Endpoints(in, serviceNames())
+	if err != nil {
+		return nil, err
 	}
-	for k, v := range in {
-		if k != serviceTCSS && k != serviceCVM {
-			return nil, errs.Invalid("Options.Endpoints: unknown service %q; want tcss or cvm", k)
+	out := make(map[string]endpoint, len(services))
+	for _, s := range services {
+		out[s.name] = endpoint{scheme: "https", host: s.host}
+		if u := given[s.name]; u != nil {
+			out[s.name] = endpoint{scheme: u.Scheme, host: u.Host + u.Path}
 		}
-		if v == "" {
-			continue
-		}
-		u, err := url.Parse(v)
-		if err != nil {
-			return nil, errs.Invalid("Options.Endpoints[%q]: %q is not a URL; want a base URL such as https://%s.tencentcloudapi.com", k, v, k)
-		}
-		scheme := strings.ToLower(u.Scheme)
-		if scheme != "http" && scheme != "https" {
-			return nil, errs.Invalid("Options.Endpoints[%q]: scheme %q is not allowed; want http or https (e.g. http://127.0.0.1:9000)", k, u.Scheme)
-		}
-		if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return nil, errs.Invalid("Options.Endpoints[%q]: want scheme://host[:port][/path] with no user, query or fragment", k)
-		}
-		host := u.Host
-		if p := strings.TrimRight(u.Path, "/"); p != "" {
-			host += p
-		}
-		out[k] = endpoint{scheme: scheme, host: host}
 	}
 	return out, nil
 }
@@ -102,8 +101,9 @@ func clientProfile(ep endpoint, timeout time.Duration) *profile.ClientProfile {
 type lazyCredential struct {
 	chain common.Provider
 
-	mu   sync.Mutex
-	cred common.CredentialIface
+	mu          sync.Mutex
+	cred        common.CredentialIface
+	fingerprint string // of the resolved secret id
 }
 
 func (l *lazyCredential) resolve() *errs.Error {
@@ -122,6 +122,7 @@ func (l *lazyCredential) resolve() *errs.Error {
 		return &errs.Error{Code: errs.PermissionDenied, Provider: Name, VendorCode: "ClientError.CredentialError", Message: msg}
 	}
 	l.cred = c
+	l.fingerprint = transport.Fingerprint(c.GetSecretId())
 	return nil
 }
 
@@ -162,76 +163,21 @@ func (l *lazyCredential) GetCredential() (string, string, string) {
 	return "", "", ""
 }
 
-// callInfoKey is the context key under which a call's *callInfo travels to
-// the transport.
-type callInfoKey struct{}
-
-// callInfo is what the transport learns about the HTTP exchange of one call.
-type callInfo struct {
-	mu        sync.Mutex
-	status    int
-	requestID string
-}
-
-func (c *callInfo) get() (int, string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.status, c.requestID
-}
-
-// recordingTransport notes the HTTP status and request id of each answer in
-// the call's callInfo, so errors can carry them even where the SDK drops them.
-type recordingTransport struct{ base http.RoundTripper }
-
-func (t recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	if resp != nil {
-		if ci, ok := r.Context().Value(callInfoKey{}).(*callInfo); ok {
-			ci.mu.Lock()
-			ci.status = resp.StatusCode
-			ci.requestID = resp.Header.Get("X-TC-RequestId")
-			ci.mu.Unlock()
-		}
+// account returns Call.Account: the fingerprint of the access key id in
+// use, or "" while the default chain has not resolved one.
+func (p *Provider) account() string {
+	if p.lazy == nil {
+		return p.fingerprint
 	}
-	return resp, err
+	p.lazy.mu.Lock()
+	defer p.lazy.mu.Unlock()
+	return p.lazy.fingerprint
 }
 
-// rawResponse is an SDK response that keeps the body as it came, so we
-// decode it into our own typed structs with encoding/json (exact integers).
-type rawResponse struct {
-	*tchttp.BaseResponse
-	body []byte
-}
-
-func newRawResponse() *rawResponse { return &rawResponse{BaseResponse: &tchttp.BaseResponse{}} }
-
-// UnmarshalJSON keeps the body.
-func (r *rawResponse) UnmarshalJSON(b []byte) error {
-	r.body = append(r.body[:0], b...)
-	return nil
-}
-
-// envelope is the {"Response": {...}} wrapper of every API 3.0 answer.
-type envelope struct {
-	Response json.RawMessage `json:"Response"`
-}
-
-// decode unmarshals the Response object of body into out.
-func decode(body []byte, out any) error {
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return err
-	}
-	if len(env.Response) == 0 {
-		return errors.New("answer has no Response object")
-	}
-	return json.Unmarshal(env.Response, out)
-}
-
-// call runs one vendor call with rate limiting, retries and error mapping.
-// send performs one attempt with the given ctx (which carries the callInfo)
-// and returns the SDK's error, if any. The returned error is ctx's error when
-// ctx ended the call (RetryPolicy.Do sees to that), else a *provider.Error.
+// call runs one vendor call through the attempt loop: send performs one
+// attempt with the ctx it is given and returns the SDK's error, if any.
+// The returned error is ctx's error when ctx ended the call, else a
+// *provider.Error.
 func (p *Provider) call(ctx context.Context, service, action string, send func(ctx context.Context) error) error {
 	// Checked before the credential chain, which may reach the network
 	// without a ctx.
@@ -244,99 +190,75 @@ func (p *Provider) call(ctx context.Context, service, action string, send func(c
 			return err
 		}
 	}
-	attempt := 0
-	return p.retry.Do(ctx, func(ctx context.Context) error {
-		attempt++
-		if err := p.limiter.Wait(ctx, provider.Call{Provider: Name, Region: p.region, Service: service, Action: action}); err != nil {
-			return err
-		}
-		ci := &callInfo{}
-		start := time.Now()
-		err := send(context.WithValue(ctx, callInfoKey{}, ci))
-		status, rid := ci.get()
-		if err == nil {
-			p.debug(ctx, "tencent call", "service", service, "action", action, "attempt", attempt, "status", status, "request_id", rid, "duration", time.Since(start))
-			return nil
-		}
-		if ctx.Err() != nil {
-			// The caller ended the call: nothing to map or log, and Do
-			// reports ctx.Err().
-			return err
-		}
-		perr := mapError(service, action, err, status, rid)
-		p.debug(ctx, "tencent call failed", "service", service, "action", action, "attempt", attempt, "status", status, "request_id", perr.RequestID, "vendor_code", perr.VendorCode, "code", perr.Code.String(), "duration", time.Since(start))
-		return perr
-	})
+	return p.loop.Do(ctx, service, action, send)
 }
 
-// callTCSS sends one TCSS action through the SDK's generic client: in is
-// marshalled to JSON as the action's parameters, and the answer's Response
-// object is decoded into out.
-func (p *Provider) callTCSS(ctx context.Context, action string, in, out any) error {
-	params, err := json.Marshal(in)
-	if err != nil {
-		return &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: action, Message: "encode request", Err: err}
+// commonRequest is a TCSS action sent through the SDK's common client with
+// our own typed parameters: the SDK signs and sends the JSON of params,
+// encoded once (the SDK's CommonRequest would decode and re-encode it).
+type commonRequest struct {
+	*tchttp.BaseRequest
+	params any
+}
+
+// MarshalJSON encodes the action's parameters.
+func (r *commonRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.params) }
+
+// commonResponse decodes the Response object of an answer straight into
+// the caller's typed struct, once.
+type commonResponse struct {
+	*tchttp.BaseResponse
+	Response any `json:"Response"`
+}
+
+// callCommon sends one action of service (version) through the SDK's
+// generic client: in is encoded as the action's parameters, and the
+// answer's Response object is decoded into out.
+func (p *Provider) callCommon(ctx context.Context, service, action string, in, out any) error {
+	version := ""
+	for _, s := range services {
+		if s.name == service {
+			version = s.version
+		}
 	}
-	var body []byte
-	err = p.call(ctx, serviceTCSS, action, func(ctx context.Context) error {
-		req := tchttp.NewCommonRequest(serviceTCSS, versionTCSS, action)
+	return p.call(ctx, service, action, func(ctx context.Context) error {
+		req := &commonRequest{BaseRequest: &tchttp.BaseRequest{}, params: in}
+		req.Init().WithApiInfo(service, version, action)
 		req.SetContext(ctx)
-		if err := req.SetActionParameters(params); err != nil {
-			return err
-		}
-		resp := newRawResponse()
-		if err := p.tcss.Send(req, resp); err != nil {
-			return err
-		}
-		body = resp.body
-		return nil
+		return p.common[service].Send(req, &commonResponse{BaseResponse: &tchttp.BaseResponse{}, Response: out})
 	})
-	if err != nil {
-		return err
-	}
-	if err := decode(body, out); err != nil {
-		return &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: action, Message: "malformed answer", Err: err}
-	}
-	return nil
 }
 
-// newClients builds the TCSS (generic) and CVM (typed) SDK clients.
-func newClients(cred common.CredentialIface, region string, eps map[string]endpoint, rt http.RoundTripper, timeout time.Duration) (*common.Client, *cvm.Client, error) {
+// callTCSS sends one TCSS action; see callCommon.
+func (p *Provider) callTCSS(ctx context.Context, action string, in, out any) error {
+	return p.callCommon(ctx, serviceTCSS, action, in, out)
+}
+
+// newClients builds the common (generic) client of every service but CVM,
+// and the typed CVM client, all sending through rt.
+func newClients(cred common.CredentialIface, region string, eps map[string]endpoint, rt http.RoundTripper, timeout time.Duration) (map[string]*common.Client, *cvm.Client, error) {
 	if common.DefaultHttpClient != nil {
 		// The SDK would hand every client that shared *http.Client and then
 		// modify it (Timeout, Transport); refuse rather than change a
 		// client others use.
 		return nil, nil, &errs.Error{Code: errs.FailedPrecondition, Provider: Name, Message: "common.DefaultHttpClient is set; the SDK would modify that shared client. Leave it nil and pass Options.HTTPClient instead"}
 	}
-	tc := common.NewCommonClient(cred, region, clientProfile(eps[serviceTCSS], timeout))
-	tc.WithHttpTransport(rt)
+	clients := map[string]*common.Client{}
+	for _, s := range services {
+		if s.name == serviceCVM {
+			continue
+		}
+		c := newCommonClient(cred, region, clientProfile(eps[s.name], timeout))
+		c.WithHttpTransport(rt)
+		clients[s.name] = c
+	}
 	cc, err := cvm.NewClient(cred, region, clientProfile(eps[serviceCVM], timeout))
 	if err != nil {
 		return nil, nil, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceCVM, Message: "create CVM client", Err: err}
 	}
 	cc.WithHttpTransport(rt)
-	return tc, cc, nil
+	return clients, cc, nil
 }
 
-// debug logs at debug level when a logger is configured. Callers pass no
-// secret, no request body and no presigned URL.
-func (p *Provider) debug(ctx context.Context, msg string, args ...any) {
-	if p.log != nil {
-		p.log.Log(ctx, slog.LevelDebug, msg, args...)
-	}
-}
-
-// redactURL returns u without its query, fragment and user info, for logs
-// and errors: a presigned URL's query is a credential.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	u.User = nil
-	u.RawQuery = ""
-	u.ForceQuery = false
-	u.Fragment = ""
-	u.RawFragment = ""
-	return u.String()
-}
+// newCommonClient is the SDK's common.NewCommonClient.
+var newCommonClient = common.NewCommonClient

@@ -197,27 +197,6 @@ func TestDefaultCredentialChain(t *testing.T) {
 	}
 }
 
-func TestBrokenCredentialChain(t *testing.T) {
-	f := newFake(t)
-	// Set but empty: the SDK's env provider fails and stops the chain,
-	// without reaching the CVM metadata service.
-	t.Setenv("TENCENTCLOUD_SECRET_ID", "")
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", "")
-	o := f.options()
-	o.SecretID, o.SecretKey = "", ""
-	p, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = p.PollJob(context.Background(), componentsJob)
-	if !errors.Is(err, provider.ErrPermissionDenied) {
-		t.Fatalf("err = %v, want ErrPermissionDenied", err)
-	}
-	if f.count() != 0 {
-		t.Error("a request was sent without credentials")
-	}
-}
-
 func TestLogsHoldNoSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	f := newFake(t)
@@ -279,6 +258,7 @@ func TestParseEndpoints(t *testing.T) {
 	want := map[string]endpoint{
 		"tcss": {scheme: "http", host: "127.0.0.1:9000"},
 		"cvm":  {scheme: "https", host: "cvm.intl.tencentcloudapi.com"},
+		"cwp":  {scheme: "https", host: "cwp.tencentcloudapi.com"},
 	}
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(endpoint{})); d != "" {
 		t.Errorf("endpoints (-want +got):\n%s", d)
@@ -287,6 +267,7 @@ func TestParseEndpoints(t *testing.T) {
 	wantDef := map[string]endpoint{
 		"tcss": {scheme: "https", host: "tcss.tencentcloudapi.com"},
 		"cvm":  {scheme: "https", host: "cvm.tencentcloudapi.com"},
+		"cwp":  {scheme: "https", host: "cwp.tencentcloudapi.com"},
 	}
 	if d := cmp.Diff(wantDef, def, cmp.AllowUnexported(endpoint{})); d != "" {
 		t.Errorf("default endpoints (-want +got):\n%s", d)

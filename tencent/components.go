@@ -2,7 +2,6 @@ package tencent
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,14 +13,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/provider"
 )
 
 // TCSS actions.
 const (
 	actionCreateComponentExportJob = "CreateComponentExportJob"
 	actionDescribeExportJobResult  = "DescribeExportJobResult"
+	actionDownload                 = "Download" // an HTTP GET of the DownloadURL
 )
 
 // componentMaxLimit is the most rows one CreateComponentExportJob exports.
@@ -54,6 +57,9 @@ var componentColumns = vocab.Columns{
 	{Key: "vul_count", Vendor: "VulCount", Header: "Vulnerabilities"},
 	{Key: "image_id", Vendor: "ImageID", Header: "Image ID"},
 }
+
+// componentSpec is what a components request may ask for.
+var componentSpec = vocab.Spec{Filters: componentFilters, Columns: componentColumns, Sort: true, Offset: true, MaxLimit: componentMaxLimit}
 
 // exportStates translates TCSS ExportStatus (any case) into job states.
 var exportStates = vocab.Enums{
@@ -98,48 +104,30 @@ type describeExportJobResultResponse struct {
 	RequestId      string   `json:"RequestId"`
 }
 
-// componentsRequest validates a components request and translates it into
-// the CreateComponentExportJob body. It sends nothing.
-func componentsRequest(t export.Components, req export.Request) (createComponentExportJobRequest, error) {
+// componentsRequest validates a components target and translates the
+// request, whose filters, columns, sort and paging the door checked (c),
+// into the CreateComponentExportJob body. It sends nothing.
+func componentsRequest(t export.Components, req export.Request, c vocab.Checked) (createComponentExportJobRequest, error) {
 	var out createComponentExportJobRequest
 	if err := checkImageID(t.ImageID); err != nil {
 		return out, err
 	}
 	out.ImageID = t.ImageID
-
-	filters, err := componentFilters.Translate(export.KindComponents, req.Filters)
-	if err != nil {
-		return out, err
-	}
-	for _, f := range filters {
+	for _, f := range c.Filters {
 		out.Filters = append(out.Filters, assetFilter{Name: f.Spec.Vendor, Values: f.Values, ExactMatch: f.Exact})
 	}
-
-	cols, err := componentColumns.Translate(export.KindComponents, req.Columns)
-	if err != nil {
-		return out, err
-	}
-	for i, c := range cols {
-		if c.Header != c.Spec.Header {
-			return out, errs.Invalid("Columns[%d] (%s): TCSS writes its own column titles, so a custom Header cannot be honoured; leave Header empty", i, c.Spec.Key)
+	for i, col := range c.Columns {
+		if col.Header != col.Spec.Header {
+			return out, errs.Invalid("Columns[%d] (%s): TCSS writes its own column titles, so a custom Header cannot be honoured; leave Header empty", i, col.Spec.Key)
 		}
-		out.ExportField = append(out.ExportField, c.Spec.Vendor)
+		out.ExportField = append(out.ExportField, col.Spec.Vendor)
 	}
-
-	by, err := componentColumns.Sort(export.KindComponents, req.Sort)
-	if err != nil {
-		return out, err
-	}
-	if by != "" {
-		out.By = by
+	if c.SortBy != "" {
+		out.By = c.SortBy
 		out.Order = "asc"
 		if req.Sort.Desc {
 			out.Order = "desc"
 		}
-	}
-
-	if err := vocab.Paging(export.KindComponents, req, true, componentMaxLimit); err != nil {
-		return out, err
 	}
 	out.Offset = uint64(req.Offset)
 	out.Limit = uint64(req.Limit)
@@ -161,14 +149,14 @@ func checkImageID(id string) error {
 }
 
 // createComponents starts a TCSS CreateComponentExportJob.
-func (p *Provider) createComponents(ctx context.Context, t export.Components, req export.Request) (export.Job, error) {
-	body, err := componentsRequest(t, req)
+func (p *Provider) createComponents(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
+	t, err := door.Target[export.Components](req)
 	if err != nil {
 		return export.Job{}, err
 	}
-	if req.DryRun {
-		// TCSS has no remote dry run: local validation is all there is.
-		return export.Job{}, nil
+	body, err := componentsRequest(t, req, c)
+	if err != nil || req.DryRun {
+		return export.Job{}, err
 	}
 	var resp createComponentExportJobResponse
 	if err := p.callTCSS(ctx, actionCreateComponentExportJob, body, &resp); err != nil {
@@ -209,12 +197,7 @@ func componentsStatus(job export.Job, r describeExportJobResultResponse) (export
 	}
 	state, ok := exportStates.ToNeutral(status)
 	if !ok {
-		var want []string
-		for _, e := range exportStates {
-			want = append(want, e.Vendor)
-		}
-		return st, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceTCSS, Action: actionDescribeExportJobResult, RequestID: r.RequestId,
-			Message: fmt.Sprintf("unknown ExportStatus %q; want one of %s", status, strings.Join(want, ", "))}
+		return st, door.UnknownState(Name, serviceTCSS, actionDescribeExportJobResult, "ExportStatus", status, exportStates.Vendor())
 	}
 	st.State = export.State(state)
 	switch st.State {
@@ -264,54 +247,39 @@ func fileName(jobID, raw string) string {
 	return id + ".xlsx"
 }
 
-// Download opens a finished components job's file: an HTTP GET of File.URL
-// (the TCSS DownloadURL, typically a presigned COS link) through
-// Options.HTTPClient with ctx. The body is streamed; the caller closes it.
-// Only http and https URLs are fetched (else ErrInvalidArgument). A non-2xx
-// answer is an error coded by status: 403 PermissionDenied, 404 NotFound,
-// 5xx Unavailable. The URL's query is never logged or put in an error.
-//
-// Machine-image files are objects in the caller's own COS bucket; Download
-// returns ErrUnsupported for them, naming the object path.
-func (p *Provider) Download(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	if err := checkJob(job); err != nil {
-		return nil, err
-	}
-	if job.Kind == export.KindMachineImages {
-		bucket := job.Scope[scopeBucket]
-		return nil, &errs.Error{Code: errs.Unsupported, Provider: Name, Service: serviceCVM,
-			Message: fmt.Sprintf("machine images are written to your COS bucket %q at %s; fetch them with a COS client", bucket, f.Path)}
-	}
+// downloadComponents fetches the TCSS DownloadURL; see Download.
+func (p *Provider) downloadComponents(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
 	if f.URL == "" {
 		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
 	}
-	where := redactURL(f.URL) // the query of a presigned URL is a credential
+	where := transport.RedactURL(f.URL) // the query of a presigned URL is a credential
 	u, err := url.Parse(f.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errs.Invalid("File.URL: %s is not an http or https URL", where)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
+	var resp *http.Response
+	err = p.loop.Do(ctx, serviceTCSS, actionDownload, func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
+		if err != nil {
+			return errs.Invalid("File.URL: %s cannot be requested", where)
+		}
+		resp, err = p.http.Do(req)
+		if err != nil {
+			if ue, ok := err.(*url.Error); ok {
+				ue.URL = where
+			}
+			return err
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			resp.Body.Close()
+			e := transport.StatusError(provider.Call{Provider: Name, Service: serviceTCSS, Action: actionDownload}, nil, resp.StatusCode, "")
+			e.Message = "fetch " + where
+			return e
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, errs.Invalid("File.URL: %s cannot be requested", where)
-	}
-	p.debug(ctx, "tencent download", "job", job.ID, "url", where)
-	resp, err := p.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if ue, ok := err.(*url.Error); ok {
-			ue.URL = where
-		}
-		return nil, &errs.Error{Code: errs.Unavailable, Provider: Name, Service: serviceTCSS, Action: "Download", Message: "could not fetch " + where, Err: err}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		resp.Body.Close()
-		code := codeForStatus(resp.StatusCode)
-		if code == errs.Unknown {
-			code = errs.Internal
-		}
-		return nil, &errs.Error{Code: code, Provider: Name, Service: serviceTCSS, Action: "Download", HTTPStatus: resp.StatusCode, Message: "fetch " + where}
+		return nil, err
 	}
 	return resp.Body, nil
 }

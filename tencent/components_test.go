@@ -197,21 +197,6 @@ func TestImagesNeedRegion(t *testing.T) {
 	}
 }
 
-func TestComponentsDryRunSendsNothing(t *testing.T) {
-	f := newFake(t)
-	p := f.provider()
-	job, err := p.CreateExportJob(context.Background(), export.Request{Target: export.Components{ImageID: "sha256:abc"}, DryRun: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(export.Job{}, job); d != "" {
-		t.Errorf("job (-want +got):\n%s", d)
-	}
-	if f.count() != 0 {
-		t.Error("a request was sent")
-	}
-}
-
 func ptr[T any](v T) *T { return &v }
 
 func TestComponentsStatus(t *testing.T) {

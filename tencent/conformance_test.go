@@ -31,6 +31,18 @@ func TestConformance(t *testing.T) {
 			p, s := newEmulated(t)
 			return p, s
 		},
+		NoCredentials: func(t *testing.T) (provider.Provider, providertest.Emulator, error) {
+			s := tencenttest.NewServer()
+			t.Cleanup(s.Close)
+			// Set but empty: the SDK's env provider fails and stops the
+			// chain, without reaching the CVM metadata service.
+			t.Setenv("TENCENTCLOUD_SECRET_ID", "")
+			t.Setenv("TENCENTCLOUD_SECRET_KEY", "")
+			o := s.Options()
+			o.SecretID, o.SecretKey = "", ""
+			p, err := tencent.New(o)
+			return p, s, err
+		},
 		Requests: map[export.Kind]export.Request{
 			export.KindComponents: {
 				Target:  export.Components{ImageID: tencenttest.SeedImageID},

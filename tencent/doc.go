@@ -39,8 +39,10 @@
 // "https://tcss.intl.tencentcloudapi.com". Options.HTTPClient's Transport
 // carries every request and its Timeout bounds each API call (rounded up to
 // whole seconds, as the SDK counts them; 60 seconds when it has none); its
-// other fields are not used for API calls, and the client itself is never
-// modified. Download uses Options.HTTPClient as given. The SDK's shared
+// other fields are not used, and the client itself is never modified;
+// Download goes through the same transport. Redirects are never followed
+// (see package provider). Options.Endpoints["cwp"] is accepted for CWP
+// (https://cwp.tencentcloudapi.com). The SDK's shared
 // common.DefaultHttpClient must be left nil: New refuses to run with it set,
 // because the SDK would modify that shared client.
 //
@@ -69,7 +71,8 @@
 // sent as is; Limit is 1..10000 and 0 leaves the vendor default (10000).
 //
 // TCSS has no remote dry run: a DryRun request is validated locally, nothing
-// is sent, and CreateExportJob returns a zero Job and a nil error.
+// is sent, and CreateExportJob returns a zero Job and a nil error, as for
+// every kind on every cloud.
 //
 // The Job has Service "tcss", ID the TCSS JobId and Scope {"image_id"}.
 // PollJob calls DescribeExportJobResult: ExportStatus RUNNING, SUCCESS and
@@ -86,8 +89,9 @@
 // ExportFormat RAW, QCOW2, VHD or VMDK (always sent), FilePrefixes (one per
 // image when given) to FileNamePrefixList, RootDiskOnly to
 // OnlyExportRootDisk, Role to RoleName. Filters, columns, sort, Offset and
-// Limit are rejected. DryRun sends ExportImages with DryRun true; a passing
-// check returns a zero Job and a nil error.
+// Limit are rejected. DryRun is local, as for every kind (a zero Job and a
+// nil error, nothing sent); CheckMachineImages sends ExportImages with
+// DryRun true for CVM's own check of the bucket and images.
 //
 // The Job has Service "cvm", ID the TaskId in decimal and Scope keys
 // "image_ids" and "cos_paths" (comma-joined lists), "bucket" and "format".
@@ -149,9 +153,11 @@
 //	InternalError*                                  Internal
 //	network failures (no answer)                    Unavailable
 //
-// An answer the SDK cannot read is classified by its HTTP status (5xx
-// Unavailable, 429 ResourceExhausted, 403 PermissionDenied, 404 NotFound);
-// a 200 that is not JSON is Internal. Every *provider.Error keeps
+// An answer the SDK cannot read is classified by its HTTP status, by the
+// rules every adapter shares (package provider: 5xx Unavailable, 429
+// ResourceExhausted, 401 and 403 PermissionDenied, 404 NotFound, a 3xx an
+// error naming the redirect); a 200 that is not JSON is Internal. An
+// ExportStatus the adapter does not know is Internal, naming it. Every *provider.Error keeps
 // Provider "tencent", Service, Action, VendorCode, Message, RequestID and
 // HTTPStatus. The SDK's own error is not kept in the chain (its text would
 // repeat these fields, and for broken answers it quotes the body); a network
@@ -166,15 +172,17 @@
 //
 // # Rate limits and retries
 //
-// Calls are limited per action to Options.RateLimit requests per second
-// (default 20, the documented vendor limit). The SDK's own retries and its
+// Calls are paced by Options.Limiter, by default an in-process limit per
+// action of Options.RateLimit requests per second (default 20, the
+// documented vendor limit). The SDK's own retries and its
 // region breaker are off; throttled calls (RequestLimitExceeded and its
 // sub-codes, or HTTP 429) are retried with Options.Retry (default
 // provider.DefaultRetry: 5 tries, jittered backoff from 200ms to 10s, waits
 // honour ctx). A Retry.Retryable of the caller's replaces that test. Each
-// attempt is logged at debug level through Options.Logger (action, attempt,
-// HTTP status, request id, vendor code, duration; never credentials, bodies
-// or the query of a download URL).
+// attempt is logged at debug level through Options.Logger with the keys
+// every adapter uses (provider, service, action, attempt, status,
+// request_id, duration, code, vendor_code; never credentials, bodies or the
+// query of a download URL).
 //
 // # Escape hatch
 //

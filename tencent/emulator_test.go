@@ -137,9 +137,8 @@ func TestMachineImagesEndToEnd(t *testing.T) {
 func TestMachineImagesDryRun(t *testing.T) {
 	p, s := newEmulated(t)
 	ctx := context.Background()
-	job, err := p.CreateExportJob(ctx, export.Request{Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}, Bucket: tencenttest.Bucket}, DryRun: true})
-	if err != nil || job.ID != "" {
-		t.Fatalf("dry run: job %+v, err %v", job, err)
+	if err := p.CheckMachineImages(ctx, export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}, Bucket: tencenttest.Bucket}); err != nil {
+		t.Fatalf("dry run: err %v", err)
 	}
 	if rec, ok := s.LastRequest("ExportImages"); !ok || !strings.Contains(string(rec.Body), `"DryRun":true`) {
 		t.Errorf("dry run did not reach CVM with DryRun true: %s", rec.Body)
@@ -147,7 +146,7 @@ func TestMachineImagesDryRun(t *testing.T) {
 	if state, _ := s.ImageState(tencenttest.SeedLinuxImage); state != "NORMAL" {
 		t.Errorf("a dry run started an export: state %s", state)
 	}
-	_, err = p.CreateExportJob(ctx, export.Request{Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedWindowsImage}, Bucket: tencenttest.Bucket}, DryRun: true})
+	err := p.CheckMachineImages(ctx, export.MachineImages{ImageIDs: []string{tencenttest.SeedWindowsImage}, Bucket: tencenttest.Bucket})
 	if !errors.Is(err, provider.ErrFailedPrecondition) {
 		t.Errorf("dry run of a Windows image: %v, want ErrFailedPrecondition", err)
 	}

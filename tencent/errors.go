@@ -2,12 +2,11 @@ package tencent
 
 import (
 	"errors"
-	"net"
-	"net/url"
 	"strings"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
 
@@ -84,22 +83,18 @@ func codeFor(vendor string) provider.Code {
 	return code
 }
 
-// codeForStatus classifies an HTTP status the SDK reports without a vendor
-// code (a non-JSON or error-less answer).
-func codeForStatus(status int) provider.Code {
-	switch {
-	case status == 401 || status == 403:
-		return provider.PermissionDenied
-	case status == 404:
-		return provider.NotFound
-	case status == 429:
-		return provider.ResourceExhausted
-	case status >= 500:
-		return provider.Unavailable
-	case status >= 400:
-		return provider.InvalidArgument
+// classify is the attempt loop's Classify for SDK calls: the status and
+// request id the transport saw, and the SDK's error.
+func classify(c provider.Call, x *transport.Exchange, err error) *provider.Error {
+	status, rid := x.Answer()
+	if status >= 300 && status < 400 {
+		// The transport refused the redirect; the SDK only saw a
+		// network error.
+		e := transport.StatusError(c, x, status, rid)
+		e.Err = transport.ErrRedirect
+		return e
 	}
-	return provider.Unknown
+	return mapError(c.Service, c.Action, err, status, rid)
 }
 
 // mapError wraps an error of one SDK call into a *provider.Error. status and
@@ -118,7 +113,7 @@ func mapError(service, action string, err error, status int, requestID string) *
 			// The SDK's own codes hide what happened on the wire: a 5xx
 			// with a non-JSON body is ParseJsonError, any other non-200
 			// is HttpStatusCodeError. Classify those by status.
-			if c := codeForStatus(status); c != provider.Unknown && se.Code != "ClientError.NetworkError" {
+			if c := transport.CodeForStatus(status); c != provider.Unknown && se.Code != "ClientError.NetworkError" {
 				e.Code = c
 			}
 			// The SDK's messages quote whole bodies, which may hold a
@@ -135,16 +130,7 @@ func mapError(service, action string, err error, status int, requestID string) *
 		e.Err = se.Unwrap()
 		return e
 	}
-	var ne net.Error
-	var ue *url.Error
-	switch {
-	case errors.As(err, &ue), errors.As(err, &ne):
-		e.Code = provider.Unavailable
-		e.Message = "could not reach the service"
-	default:
-		e.Code = provider.Internal
-	}
-	return e
+	return transport.Classify(provider.Call{Provider: Name, Service: service, Action: action}, nil, err)
 }
 
 // throttled is the default retry test: the vendor's rate-limit rejection

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"regexp"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 )
@@ -45,11 +47,9 @@ var imageFormats = vocab.Enums{
 	{Neutral: "vmdk", Vendor: "VMDK"},
 }
 
-// Machine images take no filters and no columns.
-var (
-	imageFilters = vocab.Filters{}
-	imageColumns = vocab.Columns{}
-)
+// imageSpec is what a machine-images request may ask for: no filters,
+// columns, sort or paging.
+var imageSpec = vocab.Spec{}
 
 var (
 	imageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]{8}$`)
@@ -60,22 +60,9 @@ var (
 
 // imagesRequest validates a machine-images request and translates it into
 // the ExportImages request. It sends nothing.
-func (p *Provider) imagesRequest(t export.MachineImages, req export.Request) (*cvm.ExportImagesRequest, error) {
-	kind := export.KindMachineImages
+func (p *Provider) imagesRequest(t export.MachineImages, dryRun bool) (*cvm.ExportImagesRequest, error) {
 	if p.region == "" {
 		return nil, errs.Invalid("Options.Region: CVM ExportImages needs a region, e.g. ap-guangzhou")
-	}
-	if _, err := imageFilters.Translate(kind, req.Filters); err != nil {
-		return nil, err
-	}
-	if _, err := imageColumns.Translate(kind, req.Columns); err != nil {
-		return nil, err
-	}
-	if req.Sort != nil {
-		return nil, errs.Invalid("Sort: %s exports cannot be sorted; leave Sort nil", kind)
-	}
-	if err := vocab.Paging(kind, req, false, 0); err != nil {
-		return nil, err
 	}
 	if len(t.ImageIDs) == 0 {
 		return nil, errs.Invalid("Target.ImageIDs: empty; want at least one custom image id such as img-dz6w75t0")
@@ -129,16 +116,44 @@ func (p *Provider) imagesRequest(t export.MachineImages, req export.Request) (*c
 	if t.Role != "" {
 		r.RoleName = common.StringPtr(t.Role)
 	}
-	if req.DryRun {
+	if dryRun {
 		r.DryRun = common.BoolPtr(true)
 	}
 	return r, nil
 }
 
-// createImages starts a CVM ExportImages task.
-func (p *Provider) createImages(ctx context.Context, t export.MachineImages, req export.Request) (export.Job, error) {
-	r, err := p.imagesRequest(t, req)
+// CheckMachineImages asks CVM whether an export of t would be accepted:
+// ExportImages with DryRun, which checks the bucket, the images' states and
+// operating systems without starting anything. It returns nil when CVM
+// would accept it, else the error CVM gives (e.g. FailedPrecondition for a
+// Windows image); local validation errors are InvalidArgument and nothing
+// is sent. CreateExportJob's DryRun checks locally only.
+func (p *Provider) CheckMachineImages(ctx context.Context, t export.MachineImages) error {
+	r, err := p.imagesRequest(t, true)
 	if err != nil {
+		return errs.Attribute(err, Name, serviceCVM)
+	}
+	err = p.call(ctx, serviceCVM, actionExportImages, func(ctx context.Context) error {
+		_, err := p.cvm.ExportImagesWithContext(ctx, r)
+		return err
+	})
+	// CVM answers a passing dry run either plainly or, as its other dry
+	// runs do, with the DryRunOperation error code (UNCONFIRMED).
+	var pe *errs.Error
+	if errors.As(err, &pe) && pe.VendorCode == "DryRunOperation" {
+		return nil
+	}
+	return err
+}
+
+// createImages starts a CVM ExportImages task.
+func (p *Provider) createImages(ctx context.Context, req export.Request, _ vocab.Checked) (export.Job, error) {
+	t, err := door.Target[export.MachineImages](req)
+	if err != nil {
+		return export.Job{}, err
+	}
+	r, err := p.imagesRequest(t, false)
+	if err != nil || req.DryRun {
 		return export.Job{}, err
 	}
 	var resp *cvm.ExportImagesResponse
@@ -147,15 +162,6 @@ func (p *Provider) createImages(ctx context.Context, t export.MachineImages, req
 		resp, err = p.cvm.ExportImagesWithContext(ctx, r)
 		return err
 	})
-	if req.DryRun {
-		// CVM answers a passing dry run either plainly or, as its other dry
-		// runs do, with the DryRunOperation error code (UNCONFIRMED).
-		var pe *errs.Error
-		if err == nil || (errors.As(err, &pe) && pe.VendorCode == "DryRunOperation") {
-			return export.Job{}, nil
-		}
-		return export.Job{}, err
-	}
 	if err != nil {
 		return export.Job{}, err
 	}
@@ -182,6 +188,12 @@ func (p *Provider) createImages(ctx context.Context, t export.MachineImages, req
 		},
 		Created: time.Now().UTC(),
 	}, nil
+}
+
+// downloadImages says where machine images are: in the caller's bucket.
+func (p *Provider) downloadImages(_ context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
+	return nil, &errs.Error{Code: errs.Unsupported, Provider: Name, Service: serviceCVM,
+		Message: fmt.Sprintf("machine images are written to your COS bucket %q at %s; fetch them with a COS client", job.Scope[scopeBucket], f.Path)}
 }
 
 // splitScope splits a comma-joined Scope list.

@@ -46,7 +46,13 @@ func TestImagesWire(t *testing.T) {
 			f := newFake(t)
 			f.on(actionExportImages, answer{response: map[string]any{"TaskId": 105591590, "CosPaths": []string{"/img-dz6w75t0_system_snap-1.raw"}}})
 			p := f.provider()
-			job, err := p.CreateExportJob(context.Background(), export.Request{Target: tt.in, DryRun: tt.dry})
+			var job export.Job
+			var err error
+			if tt.dry {
+				err = p.CheckMachineImages(context.Background(), tt.in)
+			} else {
+				job, err = p.CreateExportJob(context.Background(), export.Request{Target: tt.in})
+			}
 			if err != nil {
 				t.Fatalf("CreateExportJob: %v", err)
 			}
@@ -99,13 +105,13 @@ func TestImagesDryRunOperationPasses(t *testing.T) {
 	f := newFake(t)
 	f.on(actionExportImages, answer{errorCode: "DryRunOperation"})
 	p := f.provider()
-	if _, err := p.CreateExportJob(context.Background(), export.Request{Target: export.MachineImages{ImageIDs: []string{"img-dz6w75t0"}, Bucket: "b-1"}, DryRun: true}); err != nil {
+	if err := p.CheckMachineImages(context.Background(), export.MachineImages{ImageIDs: []string{"img-dz6w75t0"}, Bucket: "b-1"}); err != nil {
 		t.Fatalf("err = %v, want nil for DryRunOperation", err)
 	}
 	f = newFake(t)
 	f.on(actionExportImages, answer{errorCode: "UnsupportedOperation.WindowsImageExportUnsupported"})
 	p = f.provider()
-	_, err := p.CreateExportJob(context.Background(), export.Request{Target: export.MachineImages{ImageIDs: []string{"img-dz6w75t0"}, Bucket: "b-1"}, DryRun: true})
+	err := p.CheckMachineImages(context.Background(), export.MachineImages{ImageIDs: []string{"img-dz6w75t0"}, Bucket: "b-1"})
 	if !errors.Is(err, provider.ErrFailedPrecondition) {
 		t.Fatalf("err = %v, want ErrFailedPrecondition", err)
 	}

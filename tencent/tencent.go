@@ -2,7 +2,6 @@ package tencent
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,7 +10,9 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
@@ -23,20 +24,26 @@ const Name = "tencent"
 // Provider is the Tencent Cloud adapter. It implements provider.Provider and
 // provider.Downloader. It is safe for concurrent use.
 type Provider struct {
-	region  string
-	tcss    *common.Client
-	cvm     *cvm.Client
-	lazy    *lazyCredential // nil when Options held static credentials
-	http    *http.Client    // for Download
-	limiter *provider.RateLimiter
-	retry   provider.RetryPolicy
-	log     *slog.Logger
+	front // Capabilities, CreateExportJob, PollJob, Download, GetScanSchedule
+
+	region      string
+	common      map[string]*common.Client // by service: every service but CVM
+	cvm         *cvm.Client
+	lazy        *lazyCredential // nil when Options held static credentials
+	fingerprint string          // of Options.SecretID
+	http        *http.Client    // every vendor exchange: the SDK clients' transport, and Download
+	loop        *transport.Loop
+	log         *slog.Logger
 }
 
 var (
 	_ provider.Provider   = (*Provider)(nil)
 	_ provider.Downloader = (*Provider)(nil)
 )
+
+// front gives Provider the methods of provider.Provider (but Name) and
+// provider.Downloader from the table.
+type front = door.Front[*Provider]
 
 // New returns a provider configured by opts. It checks opts but makes no
 // network call: credentials from the SDK's default chain are resolved on the
@@ -62,14 +69,17 @@ func New(opts Options) (*Provider, error) {
 	}
 
 	p := &Provider{
-		region:  opts.Region,
-		limiter: provider.NewRateLimiter(opts.RateLimit),
-		retry:   opts.Retry,
-		log:     opts.Logger,
+		region:      opts.Region,
+		fingerprint: transport.Fingerprint(opts.SecretID),
+		http:        transport.NewClient(opts.HTTPClient),
+		log:         opts.Logger,
 	}
-	if p.retry.Retryable == nil {
-		p.retry.Retryable = throttled
+	retry := opts.Retry
+	if retry.Retryable == nil {
+		retry.Retryable = throttled
 	}
+	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
+		Retry: retry, Log: opts.Logger, Account: p.account, Classify: classify}
 
 	var cred common.CredentialIface
 	if opts.SecretID != "" {
@@ -78,124 +88,43 @@ func New(opts Options) (*Provider, error) {
 		p.lazy = &lazyCredential{chain: common.DefaultProviderChain()}
 		cred = p.lazy
 	}
-
-	var base http.RoundTripper
 	var timeout time.Duration
 	if opts.HTTPClient != nil {
-		base = opts.HTTPClient.Transport
 		timeout = opts.HTTPClient.Timeout
-		p.http = opts.HTTPClient
 	}
-	if base == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.IdleConnTimeout = 30 * time.Second
-		base = t
-	}
-	if p.http == nil {
-		p.http = &http.Client{Transport: base}
-	}
-	p.tcss, p.cvm, err = newClients(cred, opts.Region, eps, recordingTransport{base: base}, timeout)
+	p.common, p.cvm, err = newClients(cred, opts.Region, eps, p.http.Transport, timeout)
 	if err != nil {
 		return nil, err
 	}
+	p.front = door.Bind(table, p)
 	return p, nil
 }
 
 // Name returns "tencent".
 func (p *Provider) Name() string { return Name }
 
-// Capabilities reports the export kinds served (components through TCSS,
-// machine-images through CVM) and the registry-images schedule. The filter
-// and column lists come from the same tables that translate requests.
-func (p *Provider) Capabilities() provider.Capabilities {
-	return provider.Capabilities{
-		Exports: map[export.Kind]provider.Limits{
-			export.KindComponents: {
-				MaxLimit: componentMaxLimit,
-				Offset:   true,
-				Sort:     true,
-				Filters:  componentFilters.Names(),
-				Columns:  componentColumns.Keys(),
-			},
-			export.KindMachineImages: {},
-		},
-		Schedules: []scan.Kind{scan.RegistryImages},
-	}
+// table is the adapter's front door: the table of the export kinds and
+// schedules it serves, from which Capabilities, the request, job and query
+// checks and the dispatch all follow. A new kind is a row here.
+var table = &door.Door[*Provider]{
+	Provider: Name,
+	Kinds: []door.Kind[*Provider]{
+		{Kind: export.KindComponents, Service: serviceTCSS, Spec: componentSpec,
+			Create: (*Provider).createComponents, Poll: (*Provider).pollComponents, Download: (*Provider).downloadComponents},
+		{Kind: export.KindMachineImages, Service: serviceCVM, Spec: imageSpec,
+			Create: (*Provider).createImages, Poll: (*Provider).pollImages, Download: (*Provider).downloadImages},
+	},
+	Schedules: []door.Schedule[*Provider]{
+		{Kind: scan.RegistryImages, Service: serviceTCSS, Read: (*Provider).registrySchedule},
+	},
 }
 
-// CreateExportJob validates req and starts one job: TCSS
-// CreateComponentExportJob for export.Components, CVM ExportImages for
-// export.MachineImages. A request that fails validation is rejected with
-// ErrInvalidArgument and nothing is sent; other kinds are ErrUnsupported.
-//
-// DryRun: components are validated locally only (TCSS has no dry run) and
-// machine images are checked by CVM (ExportImages with DryRun); both return
-// a zero Job and a nil error when the request would be accepted.
-func (p *Provider) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
-	switch t := req.Target.(type) {
-	case export.Components:
-		job, err := p.createComponents(ctx, t, req)
-		return job, errs.Attribute(err, Name, serviceTCSS)
-	case export.MachineImages:
-		job, err := p.createImages(ctx, t, req)
-		return job, errs.Attribute(err, Name, serviceCVM)
-	case nil:
-		return export.Job{}, errs.Attribute(errs.Invalid("Target: no target given; want export.Components or export.MachineImages"), Name, "")
-	default:
-		return export.Job{}, &errs.Error{Code: errs.Unsupported, Provider: Name, Message: fmt.Sprintf("tencent does not serve %s exports; it serves components (TCSS) and machine-images (CVM)", t.Kind())}
+func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) {
+	t, err := p.RegistryScanTask(ctx)
+	if err != nil {
+		return scan.Schedule{}, err
 	}
-}
-
-// PollJob reports a job's status: TCSS DescribeExportJobResult for
-// components, CVM DescribeImages over the exported images for machine
-// images. A job that ended in failure is a Status with StateFailed.
-func (p *Provider) PollJob(ctx context.Context, job export.Job) (export.Status, error) {
-	if err := checkJob(job); err != nil {
-		return export.Status{}, err
-	}
-	switch job.Kind {
-	case export.KindComponents:
-		return p.pollComponents(ctx, job)
-	default:
-		return p.pollImages(ctx, job)
-	}
-}
-
-// jobServices names the service whose jobs each export kind is.
-var jobServices = map[export.Kind]string{
-	export.KindComponents:    serviceTCSS,
-	export.KindMachineImages: serviceCVM,
-}
-
-// checkJob validates a job handed back by a caller.
-func checkJob(job export.Job) error {
-	if job.Provider != Name {
-		return errs.Invalid("Job.Provider: %q is not a tencent job", job.Provider)
-	}
-	if job.ID == "" {
-		return errs.Invalid("Job.ID: empty; pass a job returned by CreateExportJob or export.ParseToken")
-	}
-	if svc, ok := jobServices[job.Kind]; !ok || svc != job.Service {
-		return errs.Invalid("Job: kind %q on service %q is not a tencent job; want components on tcss or machine-images on cvm", job.Kind, job.Service)
-	}
-	return nil
-}
-
-// GetScanSchedule reads the registry-images timed scan (TCSS
-// DescribeImageRegistryTimingScanTask). Other kinds are ErrUnsupported.
-func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Schedule, error) {
-	switch q.Kind {
-	case scan.RegistryImages:
-		t, err := p.RegistryScanTask(ctx)
-		if err != nil {
-			return scan.Schedule{}, err
-		}
-		return t.Schedule(), nil
-	case "":
-		return scan.Schedule{}, errs.Invalid("Query.Kind: empty; want %s", scan.RegistryImages)
-	default:
-		return scan.Schedule{}, &errs.Error{Code: errs.Unsupported, Provider: Name, Message: fmt.Sprintf("tencent serves %s schedules only, not %s", scan.RegistryImages, q.Kind)}
-	}
+	return t.Schedule(), nil
 }
 
 // As exposes the vendor SDK clients for calls this library does not model:
@@ -206,7 +135,7 @@ func (p *Provider) GetScanSchedule(ctx context.Context, q scan.Query) (scan.Sche
 func (p *Provider) As(target any) bool {
 	switch t := target.(type) {
 	case **common.Client:
-		*t = p.tcss
+		*t = p.common[serviceTCSS]
 		return true
 	case **cvm.Client:
 		*t = p.cvm

@@ -146,6 +146,9 @@ func CodeOf(err error) Code {
 // tables, token parsing) name the adapter that raised them. Sentinels are
 // never changed. It returns err.
 func Attribute(err error, provider, service string) error {
+	if err == nil {
+		return nil
+	}
 	var e *Error
 	if !errors.As(err, &e) || e.sentinel {
 		return err

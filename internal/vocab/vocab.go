@@ -45,6 +45,15 @@ func (es Enums) ToNeutral(vendor string) (string, bool) {
 	return "", false
 }
 
+// Vendor lists the vendor spellings, in table order.
+func (es Enums) Vendor() []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Vendor
+	}
+	return out
+}
+
 // Neutral lists the neutral spellings, in table order.
 func (es Enums) Neutral() []string {
 	out := make([]string, len(es))
@@ -319,4 +328,54 @@ func Paging(kind export.Kind, req export.Request, offsetOK bool, max int) error 
 		return errs.Invalid("Limit: %d is more than the %d rows one %s job allows; use 1..%d, or provider.Export to split the request", req.Limit, max, kind, max)
 	}
 	return nil
+}
+
+// Spec is everything one export kind accepts besides its target: the
+// filter and column tables and the paging and sort limits. Capabilities are
+// derived from it and requests are checked against it, so the two cannot
+// disagree.
+type Spec struct {
+	Filters     Filters
+	Columns     Columns
+	Sort        bool   // whether Request.Sort is supported (by any column)
+	NoSort      string // without Sort, the vendor fact that says why, for the error (e.g. "HSS ExportContainerList has no sort"); optional
+	Offset      bool   // whether Request.Offset is supported
+	MaxLimit    int    // rows per job; 0 = no paging
+	MaxIDs      int    // ids per job (assets); 0 = no id limit of this kind
+	Concurrency int    // jobs that may run at once for one instance; 0 = no rule
+}
+
+// Checked is a request's filters, columns and sort in vendor terms, as
+// Spec.Check validated them.
+type Checked struct {
+	Filters []Translated
+	Columns []TranslatedColumn
+	SortBy  string // the vendor's sort field; "" when Request.Sort is nil
+}
+
+// Check validates req against the spec of kind, in one order on every
+// cloud: filters, columns, sort, paging. It returns the translation, or an
+// InvalidArgument error naming the field and what is allowed.
+func (s Spec) Check(kind export.Kind, req export.Request) (Checked, error) {
+	var c Checked
+	var err error
+	if c.Filters, err = s.Filters.Translate(kind, req.Filters); err != nil {
+		return Checked{}, err
+	}
+	if c.Columns, err = s.Columns.Translate(kind, req.Columns); err != nil {
+		return Checked{}, err
+	}
+	if req.Sort != nil && !s.Sort {
+		if s.NoSort != "" {
+			return Checked{}, errs.Invalid("Sort: %s exports cannot be sorted (%s); leave Sort nil", kind, s.NoSort)
+		}
+		return Checked{}, errs.Invalid("Sort: %s exports cannot be sorted; leave Sort nil", kind)
+	}
+	if c.SortBy, err = s.Columns.Sort(kind, req.Sort); err != nil {
+		return Checked{}, err
+	}
+	if err := Paging(kind, req, s.Offset, s.MaxLimit); err != nil {
+		return Checked{}, err
+	}
+	return c, nil
 }

@@ -12,19 +12,26 @@
 //     leaves no goroutine of the module behind;
 //   - resume tokens round-trip, hold no secret, and a parsed job can be polled;
 //   - Capabilities matches behaviour: what is listed works, what is not is
-//     ErrUnsupported.
+//     ErrUnsupported;
+//   - a DryRun request returns the zero Job and a nil error and sends
+//     nothing;
+//   - the cross-cloud rules of package provider: a 5xx answer is
+//     ErrUnavailable and Wait rides it out, a throttled call is retried by
+//     the adapter, missing credentials are ErrPermissionDenied.
 package providertest
 
 import (
 	"context"
 	"errors"
 	"io"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/emulator"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
@@ -57,6 +64,19 @@ type Harness struct {
 	// Secrets, if set, returns the credentials the emulator accepts; the
 	// suite checks that no token, job or error contains them.
 	Secrets func(Emulator) []string
+	// NoCredentials returns a provider connected to a fresh emulator but
+	// configured with no credentials anywhere (clear the environment with
+	// t.Setenv), or the error New gave for that. The suite checks that
+	// the error, from New or from the first call, is ErrPermissionDenied
+	// and that nothing was sent.
+	NoCredentials func(t *testing.T) (provider.Provider, Emulator, error)
+}
+
+// Faults is implemented by emulators that can inject faults, as every
+// emulator built on this module's internal/emulator.Base does. The suite
+// uses it to check the cross-cloud HTTP-status rules.
+type Faults interface {
+	Inject(emulator.Fault)
 }
 
 // fast keeps the suite quick: the emulators' jobs take well under a second.
@@ -81,8 +101,83 @@ func Run(t *testing.T, h Harness) {
 		t.Run("Cancel/"+string(kind), func(t *testing.T) { testCancel(t, h, req) })
 		t.Run("Token/"+string(kind), func(t *testing.T) { testToken(t, h, req) })
 		t.Run("Export/"+string(kind), func(t *testing.T) { testExport(t, h, req) })
+		t.Run("DryRun/"+string(kind), func(t *testing.T) { testDryRun(t, h, req) })
+		t.Run("StatusRules/"+string(kind), func(t *testing.T) { testStatusRules(t, h, req) })
 	}
 	t.Run("InvalidJob", func(t *testing.T) { testInvalidJob(t, h) })
+	if h.NoCredentials != nil {
+		t.Run("NoCredentials", func(t *testing.T) { testNoCredentials(t, h) })
+	}
+}
+
+// testDryRun: DryRun is local and the same on every cloud.
+func testDryRun(t *testing.T, h Harness, req export.Request) {
+	p, em := h.New(t)
+	before := em.Requests()
+	req.DryRun = true
+	job, err := p.CreateExportJob(context.Background(), req)
+	if err != nil {
+		t.Fatalf("DryRun of a valid request: %v; want nil", err)
+	}
+	if !reflect.DeepEqual(job, export.Job{}) {
+		t.Errorf("DryRun returned %+v; want the zero Job", job)
+	}
+	if n := em.Requests() - before; n != 0 {
+		t.Errorf("DryRun sent %d requests; want none", n)
+	}
+}
+
+// testStatusRules checks the HTTP-status rules every adapter shares.
+func testStatusRules(t *testing.T, h Harness, req export.Request) {
+	p, em := h.New(t)
+	fi, ok := em.(Faults)
+	if !ok {
+		t.Fatalf("the emulator %T cannot inject faults (no Inject(emulator.Fault) method)", em)
+	}
+	ctx := context.Background()
+	job := create(t, p, req)
+
+	fi.Inject(emulator.Fault{Kind: emulator.ServerError})
+	_, err := p.PollJob(ctx, job)
+	var pe *provider.Error
+	if !errors.Is(err, provider.ErrUnavailable) || !errors.As(err, &pe) || pe.HTTPStatus < 500 || pe.Provider != p.Name() {
+		t.Errorf("PollJob on a 5xx answer: %v; want ErrUnavailable carrying the status and provider", err)
+	}
+
+	fi.Inject(emulator.Fault{Kind: emulator.ServerError, Times: 2})
+	if _, err := provider.Wait(ctx, p, job, &fast); err != nil && !errors.Is(err, provider.ErrJobFailed) {
+		t.Errorf("Wait over two 5xx answers: %v; want it to ride them out", err)
+	}
+
+	fi.Inject(emulator.Fault{Kind: emulator.Throttle})
+	before := em.Requests()
+	if _, err := p.PollJob(ctx, job); err != nil {
+		t.Errorf("PollJob after one throttled answer: %v; want the adapter to retry it", err)
+	}
+	if n := em.Requests() - before; n != 2 {
+		t.Errorf("PollJob after one throttled answer sent %d requests; want 2", n)
+	}
+}
+
+// testNoCredentials: missing credentials are PermissionDenied on every
+// cloud, before anything is sent.
+func testNoCredentials(t *testing.T, h Harness) {
+	p, em, err := h.NoCredentials(t)
+	if err == nil {
+		var req export.Request
+		for _, r := range h.Requests {
+			req = r
+			break
+		}
+		before := em.Requests()
+		_, err = p.CreateExportJob(context.Background(), req)
+		if n := em.Requests() - before; n != 0 {
+			t.Errorf("%d requests were sent without credentials", n)
+		}
+	}
+	if !errors.Is(err, provider.ErrPermissionDenied) {
+		t.Errorf("no credentials: %v; want ErrPermissionDenied", err)
+	}
 }
 
 func testCapabilities(t *testing.T, h Harness) {
@@ -101,7 +196,7 @@ func testCapabilities(t *testing.T, h Harness) {
 			continue
 		}
 		before := em.Requests()
-		_, err := p.CreateExportJob(context.Background(), export.Request{Target: minimalTarget(kind)})
+		_, err := p.CreateExportJob(context.Background(), export.Request{Target: kindOnly(kind)})
 		if !errors.Is(err, provider.ErrUnsupported) {
 			t.Errorf("kind %s is not in Capabilities, but CreateExportJob says %v; want ErrUnsupported", kind, err)
 		}
@@ -138,20 +233,12 @@ func testCapabilities(t *testing.T, h Harness) {
 	}
 }
 
-func minimalTarget(kind export.Kind) export.Target {
-	switch kind {
-	case export.KindComponents:
-		return export.Components{ImageID: "sha256:0123456789abcdef"}
-	case export.KindContainers:
-		return export.Containers{}
-	case export.KindAssets:
-		return export.Assets{InstanceID: "instance", AppIDs: []string{"app"}}
-	case export.KindVulnerabilities:
-		return export.Vulnerabilities{}
-	default:
-		return export.MachineImages{ImageIDs: []string{"img-00000000"}, Bucket: "bucket-1250000000"}
-	}
-}
+// kindOnly is a target that is nothing but its kind: enough to ask a
+// provider about a kind it does not serve, for every kind export lists,
+// including ones added after this suite.
+type kindOnly export.Kind
+
+func (k kindOnly) Kind() export.Kind { return export.Kind(k) }
 
 func create(t *testing.T, p provider.Provider, req export.Request) export.Job {
 	t.Helper()

@@ -141,7 +141,7 @@ func (s *Server) TemporaryCredentials() (secretID, secretKey, token string) {
 }
 
 // Options returns adapter options ready to use against the server: region
-// ap-guangzhou, the server's permanent credentials, both endpoints pointing
+// ap-guangzhou, the server's permanent credentials, every endpoint pointing
 // at URL, the server's HTTP client (whose idle connections Close shuts) and a
 // retry policy with millisecond backoffs so tests stay fast.
 func (s *Server) Options() tencent.Options {
@@ -150,7 +150,7 @@ func (s *Server) Options() tencent.Options {
 		Region:     Region,
 		SecretID:   id,
 		SecretKey:  key,
-		Endpoints:  map[string]string{"tcss": s.URL(), "cvm": s.URL()},
+		Endpoints:  map[string]string{"tcss": s.URL(), "cvm": s.URL(), "cwp": s.URL()},
 		HTTPClient: s.srv.Client(),
 		Retry: provider.RetryPolicy{
 			MaxAttempts: 5,

@@ -1,0 +1,287 @@
+// Package transport is the one attempt loop and the one HTTP client of the
+// cloud adapters. Vendor code only signs, encodes and decodes; everything
+// around a vendor call happens here, once, the same way on every cloud:
+//
+//   - the rate-limit wait (provider.Limiter), keyed by provider.Call;
+//   - the HTTP client every vendor call goes through (NewClient), which never
+//     follows a redirect and records the status and request id of each
+//     answer in the call's Exchange;
+//   - the mapping of an HTTP status to a provider code (CodeForStatus);
+//   - classification of transport failures, retries per
+//     provider.RetryPolicy, provider.Adaptive feedback after each answer;
+//   - one structured debug log line per attempt, with one set of keys and
+//     never a secret.
+package transport
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/provider"
+)
+
+// Fingerprint returns a short, non-reversible fingerprint of an access key
+// id, for provider.Call.Account: the first 8 bytes of its SHA-256 in hex.
+// It returns "" for "".
+func Fingerprint(accessKeyID string) string {
+	if accessKeyID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(accessKeyID))
+	return hex.EncodeToString(sum[:8])
+}
+
+// CodeForStatus is the one mapping from an HTTP status to a provider code,
+// used for every vendor answer that carries no more specific vendor code,
+// and by Download. 2xx is Unknown (not an error).
+//
+//   - 3xx: FailedPrecondition (vendor APIs do not redirect; the endpoint is
+//     wrong), with an error naming the redirect (see Exchange.Err);
+//   - 401, 403: PermissionDenied; 404, 410: NotFound; 409, 412:
+//     FailedPrecondition; 429: ResourceExhausted; other 4xx: InvalidArgument;
+//   - 5xx: Unavailable, which provider.Wait rides out;
+//   - anything else: Internal.
+func CodeForStatus(status int) errs.Code {
+	switch {
+	case status >= 200 && status < 300:
+		return errs.Unknown
+	case status >= 300 && status < 400:
+		return errs.FailedPrecondition
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return errs.PermissionDenied
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return errs.NotFound
+	case status == http.StatusConflict || status == http.StatusPreconditionFailed:
+		return errs.FailedPrecondition
+	case status == http.StatusTooManyRequests:
+		return errs.ResourceExhausted
+	case status >= 400 && status < 500:
+		return errs.InvalidArgument
+	case status >= 500 && status < 600:
+		return errs.Unavailable
+	}
+	return errs.Internal
+}
+
+// Exchange is what the client learned about the HTTP exchange of one
+// attempt: the answer's status and request id, and where a redirect
+// pointed. It is safe for concurrent use.
+type Exchange struct {
+	mu        sync.Mutex
+	status    int
+	requestID string
+	location  string // redacted
+}
+
+// Answer returns the HTTP status and request id of the attempt's answer (0
+// and "" when none came).
+func (x *Exchange) Answer() (status int, requestID string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.status, x.requestID
+}
+
+// Redirect returns the redacted target of a redirect answer, or "".
+func (x *Exchange) Redirect() string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.location
+}
+
+func (x *Exchange) record(resp *http.Response) {
+	rid := resp.Header.Get("X-Request-Id")
+	if rid == "" {
+		rid = resp.Header.Get("X-TC-RequestId")
+	}
+	x.mu.Lock()
+	x.status, x.requestID = resp.StatusCode, rid
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		x.location = RedactURL(resp.Header.Get("Location"))
+	}
+	x.mu.Unlock()
+}
+
+type exchangeKey struct{}
+
+// exchangeCtx is a context carrying an Exchange: one allocation per
+// attempt for both.
+type exchangeCtx struct {
+	context.Context
+	x Exchange
+}
+
+func (c *exchangeCtx) Value(key any) any {
+	if key == (exchangeKey{}) {
+		return &c.x
+	}
+	return c.Context.Value(key)
+}
+
+// WithExchange returns ctx carrying a fresh Exchange that the client of
+// NewClient fills for requests sent with that ctx.
+func WithExchange(ctx context.Context) (context.Context, *Exchange) {
+	c := &exchangeCtx{Context: ctx}
+	return c, &c.x
+}
+
+// ErrRedirect is the transport error of a redirect answer: NewClient's
+// client never follows one.
+var ErrRedirect = errors.New("the service answered with a redirect, which vendor APIs never send; check Options.Endpoints")
+
+// NewClient returns the *http.Client every vendor call of an adapter goes
+// through (API calls, downloads, and the Tencent SDK's own client, which
+// gets its Transport). It is the one place where that client is built.
+//
+// From user (Options.HTTPClient; nil = defaults) it takes the RoundTripper
+// (nil = a clone of http.DefaultTransport) and Timeout (0 = none; deadlines
+// come from ctx). Its redirect policy and cookie jar are not used: the
+// client never follows a redirect (a 3xx answer fails the request with
+// ErrRedirect, so that clients which would follow, such as the SDK's, stop
+// too), and it records each answer's status and request id in the
+// request's Exchange (WithExchange).
+func NewClient(user *http.Client) *http.Client {
+	var base http.RoundTripper
+	var timeout time.Duration
+	if user != nil {
+		base, timeout = user.Transport, user.Timeout
+	}
+	if base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.IdleConnTimeout = 30 * time.Second
+		base = t
+	}
+	return &http.Client{
+		Transport: roundTripper{base: base},
+		Timeout:   timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// roundTripper is the wrapper of every vendor exchange: it records the
+// answer in the Exchange and applies the answer policy (checkAnswer).
+type roundTripper struct{ base http.RoundTripper }
+
+func (t roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	if x, ok := r.Context().Value(exchangeKey{}).(*Exchange); ok {
+		x.record(resp)
+	}
+	if err := checkAnswer(r, resp); err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
+	return resp, nil
+}
+
+// checkAnswer is the policy every vendor answer passes before any client
+// sees it: a redirect is refused. Limits on the answer itself (such as a
+// bound on its body) belong here too.
+func checkAnswer(_ *http.Request, resp *http.Response) error {
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return ErrRedirect
+	}
+	return nil
+}
+
+// ReadBody reads a 2xx answer's body whole, refusing one longer than max
+// bytes, with one allocation when the answer states its length. It is the
+// one place answers are read for decoding.
+func ReadBody(resp *http.Response, max int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= max {
+		// net/http stops the body at its stated length.
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(buf)) > max {
+		return nil, fmt.Errorf("the answer is longer than %d bytes", max)
+	}
+	return buf, nil
+}
+
+// RedactURL returns raw without its query, fragment and user info, for logs
+// and errors: a presigned URL's query is a credential.
+func RedactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<unparsable URL>"
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.ForceQuery = false
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u.String()
+}
+
+// StatusError returns the error of a non-2xx answer that carries no vendor
+// error the adapter understood: coded by CodeForStatus, naming the redirect
+// target for a 3xx.
+func StatusError(c provider.Call, x *Exchange, status int, requestID string) *errs.Error {
+	e := &errs.Error{Code: CodeForStatus(status), Provider: c.Provider, Service: c.Service, Action: c.Action, HTTPStatus: status, RequestID: requestID}
+	if status >= 300 && status < 400 {
+		where := "elsewhere"
+		if x != nil && x.Redirect() != "" {
+			where = "to " + x.Redirect()
+		}
+		e.Message = fmt.Sprintf("the service redirected the call %s; vendor APIs never redirect, so the endpoint is wrong (check Options.Endpoints)", where)
+	} else {
+		e.Message = http.StatusText(status)
+	}
+	if e.Code == errs.Unknown {
+		e.Code = errs.Internal
+	}
+	return e
+}
+
+// Classify turns an error of one attempt that is not yet a *errs.Error
+// into one: a redirect or another status the Exchange saw is coded by
+// CodeForStatus, a network failure is Unavailable, anything else Internal.
+func Classify(c provider.Call, x *Exchange, err error) *errs.Error {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	status, rid := 0, ""
+	if x != nil {
+		status, rid = x.Answer()
+	}
+	if errors.Is(err, ErrRedirect) || status >= 300 && status < 400 {
+		e := StatusError(c, x, status, rid)
+		e.Err = ErrRedirect
+		return e
+	}
+	var ne net.Error
+	var ue *url.Error
+	if errors.As(err, &ue) || errors.As(err, &ne) {
+		if ue != nil {
+			ue.URL = RedactURL(ue.URL)
+		}
+		return &errs.Error{Code: errs.Unavailable, Provider: c.Provider, Service: c.Service, Action: c.Action, Message: "could not reach the service", Err: err}
+	}
+	return &errs.Error{Code: errs.Internal, Provider: c.Provider, Service: c.Service, Action: c.Action, Err: err}
+}

@@ -1,0 +1,155 @@
+package tencent_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"testing"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/tencent"
+	"github.com/cloudexport/cloudexport/tencent/tencenttest"
+)
+
+// The per-call benchmarks compare the adapter with the SDK's own generic
+// call (CommonRequest, CommonResponse, then decoding the answer as a user
+// would) on the same emulator, for one create and one poll. Compare with
+//
+//	go test -run '^$' -bench 'Call' -count 6 ./tencent/ | benchstat -col /via -
+//
+// The target is the adapter at most 1.05x the SDK in time and allocations.
+
+// benchServer is an emulator and the options to reach it, rate limits out
+// of the way.
+func benchServer(b *testing.B) (*tencenttest.Server, tencent.Options) {
+	s := tencenttest.NewServer()
+	b.Cleanup(s.Close)
+	o := s.Options()
+	o.RateLimit = 1e9
+	return s, o
+}
+
+// sdkClient is the SDK's generic client for TCSS on s, configured as the
+// adapter configures its own (POST, TC3-HMAC-SHA256, SDK retries off).
+func sdkClient(b *testing.B, o tencent.Options) *common.Client {
+	u, err := url.Parse(o.Endpoints["tcss"])
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.ReqMethod = "POST"
+	cpf.HttpProfile.Scheme = "HTTP"
+	cpf.HttpProfile.Endpoint = u.Host
+	cpf.SignMethod = "TC3-HMAC-SHA256"
+	cpf.Language = "en-US"
+	cpf.DisableRegionBreaker = true
+	c := common.NewCommonClient(common.NewCredential(o.SecretID, o.SecretKey), o.Region, cpf)
+	c.WithHttpTransport(o.HTTPClient.Transport)
+	return c
+}
+
+// sdkCall sends one TCSS action the SDK's generic way and decodes the
+// answer's Response into out.
+func sdkCall(c *common.Client, action string, params map[string]any, out any) error {
+	req := tchttp.NewCommonRequest("tcss", "2020-11-01", action)
+	if err := req.SetActionParameters(params); err != nil {
+		return err
+	}
+	resp := tchttp.NewCommonResponse()
+	if err := c.Send(req, resp); err != nil {
+		return err
+	}
+	var env struct{ Response json.RawMessage }
+	if err := json.Unmarshal(resp.GetBody(), &env); err != nil {
+		return err
+	}
+	return json.Unmarshal(env.Response, out)
+}
+
+var benchCreate = export.Request{
+	Target:  export.Components{ImageID: tencenttest.SeedImageID},
+	Filters: []export.Filter{export.Eq("vul_level", "high", "critical")},
+	Columns: export.Cols("name", "version", "vul_count"),
+	Sort:    &export.Sort{Field: "vul_count", Desc: true},
+}
+
+func BenchmarkCall(b *testing.B) {
+	b.Run("op=create/via=adapter", func(b *testing.B) {
+		_, o := benchServer(b)
+		p, err := tencent.New(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.CreateExportJob(ctx, benchCreate); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=create/via=sdk", func(b *testing.B) {
+		_, o := benchServer(b)
+		c := sdkClient(b, o)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			var out struct{ JobId string }
+			err := sdkCall(c, "CreateComponentExportJob", map[string]any{
+				"ImageID":     tencenttest.SeedImageID,
+				"ExportField": []string{"Name", "Version", "VulCount"},
+				"Filters":     []map[string]any{{"Name": "VulLevel", "Values": []string{"HIGH", "CRITICAL"}, "ExactMatch": true}},
+				"By":          "VulCount",
+				"Order":       "desc",
+			}, &out)
+			if err != nil || out.JobId == "" {
+				b.Fatal(err, out)
+			}
+		}
+	})
+	b.Run("op=poll/via=adapter", func(b *testing.B) {
+		_, o := benchServer(b)
+		p, err := tencent.New(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		job, err := p.CreateExportJob(ctx, benchCreate)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := p.PollJob(ctx, job); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=poll/via=sdk", func(b *testing.B) {
+		_, o := benchServer(b)
+		c := sdkClient(b, o)
+		var created struct{ JobId string }
+		if err := sdkCall(c, "CreateComponentExportJob", map[string]any{"ImageID": tencenttest.SeedImageID}, &created); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			var out struct {
+				ExportStatus   *string
+				DownloadURL    *string
+				ExportProgress *float64
+				FailureMsg     *string
+			}
+			if err := sdkCall(c, "DescribeExportJobResult", map[string]any{"JobId": created.JobId}, &out); err != nil || out.ExportStatus == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
