@@ -1,0 +1,3 @@
+// Package rows reads the rows of downloaded result files with constant
+// memory.
+package rows
