@@ -478,6 +478,9 @@ func (rd *Reader) Next() bool {
 		if rd.tab == nil {
 			t, name, err := rd.src.nextTable()
 			if err == io.EOF {
+				if rd.header == nil {
+					return rd.fail(invalid("the file holds no table (no header row)"))
+				}
 				rd.done = true
 				return false
 			}
