@@ -91,8 +91,8 @@ func (c *csvReader) read() ([]string, error) {
 func (c *csvReader) record() ([]string, error) {
 	c.rec = c.rec[:0]
 	c.quoted = false
-	if _, err := c.r.Peek(1); err == io.EOF {
-		return nil, io.EOF
+	if _, err := c.r.Peek(1); err != nil {
+		return nil, err
 	}
 	for {
 		end, err := c.readField()
@@ -148,6 +148,11 @@ func (c *csvReader) readField() (endOfRecord bool, err error) {
 			return false, err
 		}
 		if inQuotes {
+			if b == '\r' {
+				if n, err := c.r.Peek(1); err == nil && n[0] == '\n' {
+					continue // CRLF in a quoted field reads as LF, as in encoding/csv
+				}
+			}
 			if b != '"' {
 				if err := c.add(b); err != nil {
 					return false, err

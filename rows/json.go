@@ -67,7 +67,7 @@ func (j *jsonTable) close() error { return nil }
 func (j *jsonTable) token() (json.Token, error) {
 	t, err := j.dec.Token()
 	if err == io.EOF {
-		return nil, io.ErrUnexpectedEOF
+		err = io.ErrUnexpectedEOF
 	}
 	if err != nil {
 		return nil, wrapInvalid(err, "not valid JSON")

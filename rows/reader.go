@@ -421,6 +421,9 @@ type countReader struct {
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
+	if c.b.used > c.b.max {
+		return 0, limitErr("MaxBytes", c.b.max) // sticky, whoever swallowed it before
+	}
 	n, err := c.r.Read(p)
 	if berr := c.b.add(n); berr != nil {
 		return n, berr
@@ -542,7 +545,9 @@ func (rd *Reader) setHeader(raw []string) {
 
 // Header returns the column names of the current row: the neutral key where
 // Options.Columns or the Describer know the title, else the title as
-// written. It changes only when HeaderChanged reports so: at the first row
+// written. After Next returns false it is the header of the last table, so a
+// file with a header and no rows still tells its columns. It changes only
+// when HeaderChanged reports so: at the first row
 // of each zip member, and in JSON when an object brings a key not seen
 // before (the header grows; earlier columns keep their places). The slice
 // must not be modified; a changed header is a new slice.
@@ -640,6 +645,9 @@ func ReadAll(r io.Reader, opts *Options) (header []string, rows [][]string, err 
 	}
 	if err := rd.Err(); err != nil {
 		return nil, nil, err
+	}
+	if header == nil {
+		header = rd.Header() // a header and no rows
 	}
 	return header, rows, rd.Close()
 }
