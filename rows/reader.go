@@ -414,10 +414,13 @@ func (b *budget) add(n int) error {
 	return nil
 }
 
-// countReader counts what it reads against a budget.
+// countReader counts what it reads against a budget. A failure of the
+// underlying reader is Unavailable, or, when member names a zip member whose
+// decompression failed, InvalidArgument.
 type countReader struct {
-	r io.Reader
-	b *budget
+	r      io.Reader
+	b      *budget
+	member string
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
@@ -430,7 +433,11 @@ func (c *countReader) Read(p []byte) (int, error) {
 	}
 	if err != nil && err != io.EOF {
 		var e *errs.Error
-		if !errors.As(err, &e) {
+		switch {
+		case errors.As(err, &e):
+		case c.member != "":
+			err = wrapInvalid(err, "corrupt member %s", c.member)
+		default:
 			err = &errs.Error{Code: errs.Unavailable, Message: "result file: read", Err: readErr{err}}
 		}
 	}

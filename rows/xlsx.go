@@ -103,7 +103,13 @@ func (b *book) open(name string) (*xmlReader, func() error, error) {
 	if err != nil {
 		return nil, nil, wrapInvalid(err, "xlsx: open %s", name)
 	}
-	return newXMLReader(&countReader{r: rc, b: b.rd.budget}, b.rd.lim), rc.Close, nil
+	closeFn := func() error {
+		if err := rc.Close(); err != nil {
+			return wrapInvalid(err, "xlsx: corrupt part %s", name)
+		}
+		return nil
+	}
+	return newXMLReader(&countReader{r: rc, b: b.rd.budget, member: name}, b.rd.lim), closeFn, nil
 }
 
 type rel struct{ id, typ, target string }

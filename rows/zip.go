@@ -132,14 +132,20 @@ func (z *zipSource) nextTable() (table, string, error) {
 		if err != nil {
 			return nil, "", wrapInvalid(err, "open member %s", f.Name)
 		}
-		r := &countReader{r: rc, b: z.rd.budget}
+		r := &countReader{r: rc, b: z.rd.budget, member: f.Name}
 		if format != "xlsx" {
 			t, err := openStream(format, r, z.rd)
 			if err != nil {
 				rc.Close()
 				return nil, "", err
 			}
-			return withClose(t, rc.Close), f.Name, nil
+			name := f.Name
+			return withClose(t, func() error {
+				if err := rc.Close(); err != nil {
+					return wrapInvalid(err, "corrupt member %s", name)
+				}
+				return nil
+			}), f.Name, nil
 		}
 		sp, n, cleanup, err := z.rd.spoolMember(r)
 		rc.Close()
