@@ -28,7 +28,6 @@ type jsonTable struct {
 	header  []string
 	index   map[string]int
 	row     []string
-	set     []bool
 	changed bool
 	buf     bytes.Buffer
 }
