@@ -207,6 +207,7 @@ func TestJSON(t *testing.T) {
 		{"lines", "{\"id\":1,\"sub\":[{\"a\":1}]}\n{\"id\":2}\n", "", []table{
 			{Header: []string{"id", "sub"}, Rows: [][]string{{"1", `[{"a":1}]`}, {"2", ""}}},
 		}},
+		{"byte-order mark", "\xef\xbb\xbf[{\"id\":1}]", "", []table{{Header: []string{"id"}, Rows: [][]string{{"1"}}}}},
 		{"lines forced", `{"id":1}`, "jsonl", []table{{Header: []string{"id"}, Rows: [][]string{{"1"}}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

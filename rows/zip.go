@@ -2,6 +2,7 @@ package rows
 
 import (
 	"archive/zip"
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -191,10 +192,12 @@ func openStream(format string, r io.Reader, rd *Reader) (table, error) {
 	switch format {
 	case "csv":
 		return newCSV(r, rd.lim), nil
-	case "json":
-		return newJSON(r, rd.lim, false), nil
-	case "jsonl":
-		return newJSON(r, rd.lim, true), nil
+	case "json", "jsonl":
+		br := bufio.NewReader(r)
+		if b, err := br.Peek(len(bom)); err == nil && string(b) == string(bom) {
+			br.Discard(len(bom))
+		}
+		return newJSON(br, rd.lim, format == "jsonl"), nil
 	}
 	return nil, invalid("Options.Format %q needs random access", format)
 }
