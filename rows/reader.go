@@ -38,11 +38,13 @@ type Limits struct {
 	// object's keys, the column index of an xlsx cell. 0 = DefaultMaxColumns
 	// (1024).
 	MaxColumns int
-	// MaxSharedStrings bounds the memory, in bytes, that an .xlsx shared-string
-	// table takes once loaded: the strings' bytes plus 4 bytes of index per
-	// string. The table is held in memory (it must be: any cell may refer to
-	// any string), so this is the one part of the reader's memory that grows
-	// with the file. 0 = DefaultMaxSharedStrings (128 MiB).
+	// MaxSharedStrings bounds the size, in bytes, of an .xlsx shared-string
+	// table once loaded: its strings plus 4 bytes of index per string held
+	// in memory, 8 per string spooled. Any cell may refer to any string, so
+	// the table is kept whole: its first 4 MiB in memory (writers number
+	// strings by first use, so these are the ones sheets repeat), the rest
+	// in a temp file in Options.TempDir that Close removes. Memory therefore
+	// stays flat; this bounds the disk. 0 = DefaultMaxSharedStrings (1 GiB).
 	MaxSharedStrings int64
 	// MaxDepth bounds the nesting of XML elements and JSON values.
 	// 0 = DefaultMaxDepth (64; real sheets nest 7 deep).
@@ -56,7 +58,7 @@ const (
 	DefaultMaxRows          = 10_000_000
 	DefaultMaxCell          = 1 << 20
 	DefaultMaxColumns       = 1024
-	DefaultMaxSharedStrings = 128 << 20
+	DefaultMaxSharedStrings = 1 << 30
 	DefaultMaxDepth         = 64
 )
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -264,6 +265,51 @@ func TestCloseRemovesSpool(t *testing.T) {
 	if err := rd.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("spooled files left after Close: %v", left)
+	}
+}
+
+// TestSharedStringsSpill reads a workbook whose shared-string table is
+// larger than what is held in memory, so most of it is spooled, and checks
+// every cell, a string repeated from the start of the table, and that the
+// spool is removed on Close.
+func TestSharedStringsSpill(t *testing.T) {
+	const n = 300_000 // about 7 MiB of strings
+	value := func(i int) string { return fmt.Sprintf("value-%07d-%s", i, strings.Repeat("x", i%7)) }
+	var buf bytes.Buffer
+	i := -1
+	err := writeSSTWorkbook(&buf, []string{"Value", "Type"}, func() []string {
+		i++
+		if i >= n {
+			return nil
+		}
+		return []string{value(i), "deb"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	rd, err := rows.NewReader(bytes.NewReader(buf.Bytes()), &rows.Options{TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for rd.Next() {
+		if want := []string{value(got), "deb"}; !slices.Equal(rd.Row(), want) {
+			t.Fatalf("row %d = %q, want %q", got, rd.Row(), want)
+		}
+		if got == n/2 {
+			if left, _ := os.ReadDir(tmp); len(left) == 0 {
+				t.Errorf("no spooled shared strings while reading a %d-string table", n)
+			}
+		}
+		got++
+	}
+	if err := rd.Err(); err != nil || got != n {
+		t.Fatalf("read %d rows, %v; want %d", got, err, n)
+	}
+	rd.Close()
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("spooled files left after Close: %v", left)
 	}

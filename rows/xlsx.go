@@ -56,16 +56,27 @@ func openXLSX(zr *zip.Reader, rd *Reader, cleanup func() error) (table, string, 
 	}
 	if stylesPath != "" {
 		if s.kinds, err = b.styles(stylesPath); err != nil {
+			if s.sst != nil {
+				s.sst.close()
+			}
 			return nil, "", err
 		}
 	}
 	x, closeSheet, err := b.open(sheetPath)
 	if err != nil {
+		if s.sst != nil {
+			s.sst.close()
+		}
 		return nil, "", err
 	}
 	s.x = x
 	t := &headed{read: s.read, closeFn: func() error {
 		err := closeSheet()
+		if s.sst != nil {
+			if cerr := s.sst.close(); err == nil {
+				err = cerr
+			}
+		}
 		if cleanup != nil {
 			if cerr := cleanup(); err == nil {
 				err = cerr
@@ -200,79 +211,61 @@ func attr(se xml.StartElement, local string) string {
 	return ""
 }
 
-// sst is a shared-string table: the strings back to back, and where each
-// ends.
-type sst struct {
-	data []byte
-	ends []uint32
-}
-
-func (s *sst) get(i int) (string, bool) {
-	if i < 0 || i >= len(s.ends) {
-		return "", false
-	}
-	start := uint32(0)
-	if i > 0 {
-		start = s.ends[i-1]
-	}
-	return string(s.data[start:s.ends[i]]), true
-}
-
 // sharedStrings loads the shared-string table within MaxSharedStrings.
+// The caller closes it.
 func (b *book) sharedStrings(name string) (*sst, error) {
 	x, closeFn, err := b.open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
-	s := &sst{}
-	max := b.rd.lim.MaxSharedStrings
+	s := newSST(b.rd.lim.MaxSharedStrings, b.rd.opts.TempDir)
 	in, inT, rph := false, false, 0
-	start := 0
+	var text []byte
 	for {
 		t, err := x.next()
 		if err == io.EOF {
+			if err := s.done(); err != nil {
+				s.close()
+				return nil, err
+			}
 			return s, nil
 		}
-		if err != nil {
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+		if err == nil {
+			switch t := t.(type) {
+			case xml.StartElement:
+				switch t.Name.Local {
+				case "si":
+					in, text = true, text[:0]
+				case "t":
+					inT = in && rph == 0
+				case "rPh":
+					rph++
+				}
+			case xml.EndElement:
+				switch t.Name.Local {
+				case "si":
+					if in {
+						in = false
+						err = s.add(text)
+					}
+				case "t":
+					inT = false
+				case "rPh":
+					rph--
+				}
+			case xml.CharData:
+				if inT {
+					if len(text)+len(t) > b.rd.lim.MaxCell {
+						err = limitErr("MaxCell", int64(b.rd.lim.MaxCell))
+					}
+					text = append(text, t...)
+				}
+			}
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				in, start = true, len(s.data)
-			case "t":
-				inT = in && rph == 0
-			case "rPh":
-				rph++
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
-				if !in {
-					continue
-				}
-				in = false
-				if int64(len(s.data))+4*int64(len(s.ends)+1) > max || len(s.data) > math.MaxUint32 {
-					return nil, limitErr("MaxSharedStrings", max)
-				}
-				s.ends = append(s.ends, uint32(len(s.data)))
-			case "t":
-				inT = false
-			case "rPh":
-				rph--
-			}
-		case xml.CharData:
-			if inT {
-				if len(s.data)-start+len(t) > b.rd.lim.MaxCell {
-					return nil, limitErr("MaxCell", int64(b.rd.lim.MaxCell))
-				}
-				if int64(len(s.data)+len(t))+4*int64(len(s.ends)) > max {
-					return nil, limitErr("MaxSharedStrings", max)
-				}
-				s.data = append(s.data, t...)
-			}
+		if err != nil {
+			s.close()
+			return nil, wrapInvalid(err, "xlsx: read %s", name)
 		}
 	}
 }
@@ -632,7 +625,10 @@ func (s *sheetReader) value(typ, style string) (string, error) {
 		if s.sst == nil {
 			return "", invalid("xlsx: a cell refers to shared strings, but the workbook has none")
 		}
-		v, ok := s.sst.get(i)
+		v, ok, err := s.sst.get(i)
+		if err != nil {
+			return "", err
+		}
 		if !ok {
 			return "", invalid("xlsx: shared-string index %d is out of range", i)
 		}
