@@ -58,12 +58,13 @@
 //
 // # Memory and limits
 //
-// Memory does not grow with the file, except for an xlsx shared-string table,
-// which any cell may refer to and which is therefore held in memory (as one
-// byte slice plus 4 bytes of index per string), up to Limits.MaxSharedStrings.
-// A zip that does not arrive as a file (an *os.File, or an io.ReaderAt with
-// io.Seeker) is spooled to a temp file in Options.TempDir, and so is an .xlsx
-// member of a zip; Close removes them.
+// Memory does not grow with the file. An xlsx shared-string table, which any
+// cell may refer to, is kept whole: its first 2 MiB in memory (the strings
+// sheets repeat most, as writers number them by first use) and the rest in a
+// temp file read back through a small cache. A zip that does not arrive as
+// a file (an *os.File, or an io.ReaderAt with io.Seeker) is spooled to a
+// temp file, and so is an .xlsx member of a zip. Temp files go to
+// Options.TempDir and Close removes them.
 //
 // Every other cost is bounded by Limits, with safe defaults: decompressed
 // bytes (the zip-bomb guard), archive members, rows, bytes per cell, columns,

@@ -41,7 +41,7 @@ type Limits struct {
 	// MaxSharedStrings bounds the size, in bytes, of an .xlsx shared-string
 	// table once loaded: its strings plus 4 bytes of index per string held
 	// in memory, 8 per string spooled. Any cell may refer to any string, so
-	// the table is kept whole: its first 4 MiB in memory (writers number
+	// the table is kept whole: its first 2 MiB in memory (writers number
 	// strings by first use, so these are the ones sheets repeat), the rest
 	// in a temp file in Options.TempDir that Close removes. Memory therefore
 	// stays flat; this bounds the disk. 0 = DefaultMaxSharedStrings (1 GiB).

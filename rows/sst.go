@@ -13,7 +13,7 @@ import (
 // sstMemory is how much of a shared-string table is held in memory: its
 // first strings, which are the ones a sheet repeats most (writers number
 // strings by first use). The rest is spooled to a temp file.
-const sstMemory = 4 << 20
+const sstMemory = 2 << 20
 
 // sst is a shared-string table. Its first strings are held in memory, back
 // to back with the offset where each ends; once they fill sstMemory the
@@ -52,8 +52,8 @@ func (s *sst) add(b []byte) error {
 		if s.used > s.max {
 			return limitErr("MaxSharedStrings", s.max)
 		}
-		s.data = append(s.data, b...)
-		s.ends = append(s.ends, uint32(len(s.data)))
+		s.data = append(growCapped(s.data, len(s.data)+len(b), sstMemory), b...)
+		s.ends = append(growCapped(s.ends, len(s.ends)+1, sstMemory/4), uint32(len(s.data)))
 		return nil
 	}
 	s.used += int64(len(b)) + 8
@@ -76,6 +76,18 @@ func (s *sst) add(b []byte) error {
 	}
 	s.spilled++
 	return nil
+}
+
+// growCapped returns s with room for need elements, doubling its capacity
+// but never past limit (unless need is larger), so the in-memory part of a
+// table never holds twice sstMemory.
+func growCapped[T any](s []T, need, limit int) []T {
+	if need <= cap(s) {
+		return s
+	}
+	ns := make([]T, len(s), max(need, min(2*cap(s)+64, limit)))
+	copy(ns, s)
+	return ns
 }
 
 func (s *sst) spill() error {
