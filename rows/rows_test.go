@@ -169,6 +169,41 @@ func TestEmulatorWorkbook(t *testing.T) {
 	}
 }
 
+// TestWorkbookLayouts reads hand-written workbooks in layouts other
+// writers use: a namespace prefix on every element, absolute relationship
+// targets, the first sheet in workbook order not being sheet1.xml, the 1904
+// date system with a custom date format, rich-text shared strings with
+// phonetic runs, and cells without references.
+func TestWorkbookLayouts(t *testing.T) {
+	data := zipOf(t,
+		"xl/workbook.xml", `<x:workbook xmlns:x="main" xmlns:r="rels"><x:workbookPr date1904="1"/><x:sheets>`+
+			`<x:sheet name="First" sheetId="2" r:id="rId2"/><x:sheet name="Second" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>`,
+		"xl/_rels/workbook.xml.rels", `<Relationships>`+
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/>`+
+			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/>`+
+			`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/strings.xml"/>`+
+			`<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
+		"xl/strings.xml", `<x:sst xmlns:x="main"><x:si><x:r><x:t>Na</x:t></x:r><x:r><x:t xml:space="preserve">me </x:t></x:r><x:rPh><x:t>ナ</x:t></x:rPh></x:si><x:si><x:t>When</x:t></x:si></x:sst>`,
+		"xl/styles.xml", `<x:styleSheet xmlns:x="main"><x:numFmts><x:numFmt numFmtId="164" formatCode="dd&quot;/&quot;mm&quot;/&quot;yyyy"/></x:numFmts>`+
+			`<x:cellStyleXfs><x:xf numFmtId="22"/></x:cellStyleXfs><x:cellXfs><x:xf numFmtId="0"/><x:xf numFmtId="164"/></x:cellXfs></x:styleSheet>`,
+		"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row><c t="inlineStr"><is><t>wrong sheet</t></is></c></row></sheetData></worksheet>`,
+		"xl/worksheets/sheet2.xml", `<x:worksheet xmlns:x="main"><x:sheetData>`+
+			`<x:row r="1"><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c></x:row>`+
+			`<x:row r="2"><x:c/><x:c/></x:row>`+
+			`<x:row r="3"><x:c t="str"><x:f>A1</x:f><x:v>formula &amp; text</x:v></x:c><x:c s="1"><x:v>0</x:v></x:c></x:row>`+
+			`<x:row r="4"><x:c t="e"><x:v>#N/A</x:v></x:c><x:c s="0"><x:v>1.5</x:v></x:c></x:row>`+
+			`</x:sheetData><x:mergeCells/></x:worksheet>`,
+	)
+	got := readTables(t, bytes.NewReader(data), &rows.Options{Columns: []export.Column{{Key: "name", Header: "name"}}})
+	want := []table{{Member: "First", Header: []string{"name", "When"}, Rows: [][]string{
+		{"formula & text", "1904-01-01"},
+		{"#N/A", "1.5"},
+	}}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // onlyReader hides every method but Read, as a network body does.
 type onlyReader struct{ r io.Reader }
 
