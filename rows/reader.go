@@ -101,6 +101,10 @@ func (e *LimitError) Error() string {
 		e.Limit, e.Value, limitUnits[e.Limit], e.Limit)
 }
 
+// Is reports whether target is provider.ErrResourceExhausted, so a
+// *LimitError is one however it is wrapped.
+func (e *LimitError) Is(target error) bool { return target == errs.ErrResourceExhausted }
+
 var limitUnits = map[string]string{
 	"MaxBytes":         "decompressed bytes",
 	"MaxMembers":       "archive members",
@@ -223,8 +227,8 @@ func NewReader(r io.Reader, opts *Options) (*Reader, error) {
 	return rd, nil
 }
 
-// Open opens the file at path and returns a Reader over it (see NewReader).
-// Close closes the file.
+// Open opens the file at path and returns a Reader over it (see NewReader);
+// a file that cannot be opened gives a NotFound error. Close closes the file.
 func Open(path string, opts *Options) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
