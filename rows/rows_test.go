@@ -529,6 +529,16 @@ func TestLimits(t *testing.T) {
 		{"json deep nesting", func() io.Reader {
 			return &repeat{prefix: `[{"a":`, pattern: "[", n: -1}
 		}, rows.Limits{}, "MaxDepth"},
+		{"zip directory too large", func() io.Reader {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for i := 0; i < 10; i++ {
+				w, _ := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("m%d.csv", i), Comment: strings.Repeat("c", 60<<10)})
+				io.WriteString(w, "a\n1\n")
+			}
+			zw.Close()
+			return bytes.NewReader(buf.Bytes())
+		}, rows.Limits{MaxMembers: 100}, "MaxMembers"},
 		{"too many members", func() io.Reader { return bytes.NewReader(manyMembers()) }, rows.Limits{MaxMembers: 10}, "MaxMembers"},
 		{"xlsx too many columns", func() io.Reader {
 			return bytes.NewReader(workbook(t, `<worksheet><sheetData><row><c r="ZZZZ1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`, ""))

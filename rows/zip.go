@@ -45,11 +45,13 @@ func openZip(ra io.ReaderAt, size int64, format string, rd *Reader) (source, err
 // MaxMembers: archive/zip holds every directory entry in memory, so the count
 // is read from the end-of-directory record first.
 func newZip(ra io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
-	n, err := zipEntries(ra, size)
+	n, dir, err := zipEntries(ra, size)
 	if err != nil {
 		return nil, err
 	}
-	if n > uint64(lim.MaxMembers) {
+	// Each entry of the directory may carry 192 KiB of name, extra field
+	// and comment; real ones take about 100 bytes.
+	if n > uint64(lim.MaxMembers) || dir > uint64(lim.MaxMembers)*maxEntryBytes {
 		return nil, limitErr("MaxMembers", int64(lim.MaxMembers))
 	}
 	zr, err := zip.NewReader(ra, size)
@@ -62,42 +64,47 @@ func newZip(ra io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
 	return zr, nil
 }
 
-// zipEntries returns the entry count the end-of-central-directory record
-// (or its zip64 form) declares.
-func zipEntries(ra io.ReaderAt, size int64) (uint64, error) {
+// maxEntryBytes is the room allowed per member in a zip's central
+// directory.
+const maxEntryBytes = 4 << 10
+
+// zipEntries returns the entry count and directory size the
+// end-of-central-directory record (or its zip64 form) declares.
+func zipEntries(ra io.ReaderAt, size int64) (entries, dirSize uint64, err error) {
 	const eocdLen, maxComment = 22, 0xffff
 	tail := min(size, eocdLen+maxComment)
 	buf := make([]byte, tail)
 	if _, err := ra.ReadAt(buf, size-tail); err != nil && err != io.EOF {
-		return 0, wrapInvalid(err, "read zip directory")
+		return 0, 0, wrapInvalid(err, "read zip directory")
 	}
 	i := strings.LastIndex(string(buf), "PK\x05\x06")
 	if i < 0 || len(buf)-i < eocdLen {
-		return 0, invalid("broken zip or xlsx: no end of central directory")
+		return 0, 0, invalid("broken zip or xlsx: no end of central directory")
 	}
 	n := uint64(binary.LittleEndian.Uint16(buf[i+10:]))
-	if n != 0xffff {
-		return n, nil
+	dir := uint64(binary.LittleEndian.Uint32(buf[i+12:]))
+	if n != 0xffff && dir != 0xffffffff {
+		return n, dir, nil
 	}
 	// zip64: the locator sits just before the record and points at the
 	// zip64 record, whose entry count is at offset 32.
 	loc := size - tail + int64(i) - 20
 	if loc < 0 {
-		return n, nil
+		return n, dir, nil
 	}
 	lb := make([]byte, 20)
 	if _, err := ra.ReadAt(lb, loc); err != nil || string(lb[:4]) != "PK\x06\x07" {
-		return n, nil
+		return n, dir, nil
 	}
 	off := int64(binary.LittleEndian.Uint64(lb[8:]))
-	rb := make([]byte, 40)
-	if off < 0 || off > size-40 {
-		return 0, invalid("broken zip: bad zip64 directory")
+	rb := make([]byte, 48)
+	if off < 0 || off > size-48 {
+		return 0, 0, invalid("broken zip: bad zip64 directory")
 	}
 	if _, err := ra.ReadAt(rb, off); err != nil || string(rb[:4]) != "PK\x06\x06" {
-		return 0, invalid("broken zip: bad zip64 directory")
+		return 0, 0, invalid("broken zip: bad zip64 directory")
 	}
-	return binary.LittleEndian.Uint64(rb[32:]), nil
+	return binary.LittleEndian.Uint64(rb[32:]), binary.LittleEndian.Uint64(rb[40:]), nil
 }
 
 func isWorkbook(zr *zip.Reader) bool {
