@@ -2,7 +2,6 @@ package rows
 
 import (
 	"archive/zip"
-	"bufio"
 	"encoding/xml"
 	"io"
 	"math"
@@ -437,20 +436,42 @@ type xmlReader struct {
 	lim   Limits
 }
 
-// byteGuard counts the bytes encoding/xml reads for one token.
+// byteGuard is the buffered io.ByteReader encoding/xml reads from; it
+// counts the bytes of one token and fails past the limit.
 type byteGuard struct {
-	r     *bufio.Reader
-	n     int64
+	r     io.Reader
+	buf   []byte
+	i, n  int
+	err   error
+	count int64
 	limit int64
 	cell  int
 }
 
 func (g *byteGuard) ReadByte() (byte, error) {
-	g.n++
-	if g.n > g.limit {
+	if g.i >= g.n {
+		if g.err != nil {
+			return 0, g.err
+		}
+		g.n, g.err = io.ReadFull(g.r, g.buf)
+		g.i = 0
+		if g.err == io.ErrUnexpectedEOF {
+			g.err = io.EOF
+		}
+		if g.n == 0 {
+			if g.err == nil {
+				g.err = io.ErrNoProgress
+			}
+			return 0, g.err
+		}
+	}
+	g.count++
+	if g.count > g.limit {
 		return 0, limitErr("MaxCell", int64(g.cell))
 	}
-	return g.r.ReadByte()
+	b := g.buf[g.i]
+	g.i++
+	return b, nil
 }
 
 func (g *byteGuard) Read(p []byte) (int, error) {
@@ -465,12 +486,12 @@ func (g *byteGuard) Read(p []byte) (int, error) {
 }
 
 func newXMLReader(r io.Reader, lim Limits) *xmlReader {
-	g := &byteGuard{r: bufio.NewReaderSize(r, 32<<10), cell: lim.MaxCell}
+	g := &byteGuard{r: r, buf: make([]byte, 32<<10), cell: lim.MaxCell}
 	return &xmlReader{d: xml.NewDecoder(g), g: g, lim: lim}
 }
 
 func (x *xmlReader) next() (xml.Token, error) {
-	x.g.n, x.g.limit = 0, int64(x.lim.MaxCell)+64<<10
+	x.g.count, x.g.limit = 0, int64(x.lim.MaxCell)+64<<10
 	t, err := x.d.RawToken()
 	if err != nil {
 		if err == io.EOF && x.depth > 0 {
