@@ -82,10 +82,10 @@
 //
 //   - memory: excelize's OpenReader and OpenFile read the whole file into
 //     memory and hold the whole shared-string table, so peak heap grows
-//     with the file (11.8, 13.0 and 82.5 MiB at 10k, 100k and 1M rows);
-//     this reader stays at 3.6, 4.7 and 5.3 MiB;
-//   - speed: this reader is 1.8 to 2.7 times as fast (82k, 63k and 44k
-//     rows/s against 30k, 24k and 25k rows/s);
+//     with the file (10.5, 7.9 and 82.4 MiB at 10k, 100k and 1M rows);
+//     this reader stays at 3.8, 5.1 and 4.9 MiB;
+//   - speed: this reader is about twice as fast (86k, 62k and 71k rows/s
+//     against 37k, 35k and 34k rows/s);
 //   - limits: excelize offers no bound on decompressed bytes, cell size or
 //     nesting, which a downloaded file must have;
 //   - build: excelize and its dependencies no longer compile into programs
