@@ -10,9 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/internal/emulator"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
 )
 

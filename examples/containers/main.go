@@ -22,10 +22,10 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
 func main() {

@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
 )
