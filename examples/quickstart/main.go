@@ -99,9 +99,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer rc.Close()
-	// Stream the rows, keyed by the columns asked for: memory stays flat
-	// however big the file is.
-	r, err := rows.NewReader(rc, &rows.Options{Columns: req.Columns})
+	// Stream the rows: memory stays flat however big the file is.
+	r, err := rows.NewReader(rc, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
