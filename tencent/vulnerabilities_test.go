@@ -1,8 +1,8 @@
 package tencent
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
@@ -18,6 +18,16 @@ var allStatus = cwpFilter{Name: "Status", Values: []string{"0", "1", "3", "5"}, 
 
 func vulnReq(fs ...export.Filter) export.Request {
 	return export.Request{Target: export.Vulnerabilities{}, Filters: fs}
+}
+
+// cwpBody checks req at the front door and builds the ExportVulList body
+// from what the door handed over, as CreateExportJob does.
+func cwpBody(req export.Request) (exportVulListRequest, error) {
+	_, c, err := table.CheckRequest(req)
+	if err != nil {
+		return exportVulListRequest{}, err
+	}
+	return vulnListBody(c.Filters), nil
 }
 
 func TestVulnerabilitiesTranslation(t *testing.T) {
@@ -45,7 +55,7 @@ func TestVulnerabilitiesTranslation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := vulnerabilitiesRequest(c.req.Target.(export.Vulnerabilities), c.req)
+			got, err := cwpBody(c.req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +70,7 @@ func TestVulnerabilitiesTranslation(t *testing.T) {
 // TestVulnerabilitiesWire pins the JSON body CWP receives, with the SDK's field names.
 func TestVulnerabilitiesWire(t *testing.T) {
 	req := vulnReq(export.Eq("category", "emergency"), export.Like("name", "ssh"))
-	body, err := vulnerabilitiesRequest(export.Vulnerabilities{}, req)
+	body, err := cwpBody(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,44 +85,6 @@ func TestVulnerabilitiesWire(t *testing.T) {
 	}
 }
 
-func TestVulnerabilitiesRejected(t *testing.T) {
-	cases := []struct {
-		name string
-		req  export.Request
-		want []string // every one must appear in the message
-	}{
-		{"cve_id is Huawei's", vulnReq(export.Eq("cve_id", "CVE-2024-6387")), []string{"tencent", "cwp", "Filters[0]", "cve_id", "category, level, status, name"}},
-		{"unknown field", vulnReq(export.Eq("severity", "high")), []string{"tencent", "Filters[0]", "severity", "category, level, status, name"}},
-		{"bad category", vulnReq(export.Eq("category", "kernel")), []string{"tencent", "category", "kernel", "linux, windows, web_cms, app, emergency"}},
-		{"two categories", vulnReq(export.Eq("category", "linux", "windows")), []string{"tencent", "category", "one value"}},
-		{"bad level", vulnReq(export.Eq("level", "notice")), []string{"tencent", "level", "notice", "critical, high, medium, low"}},
-		{"bad status", vulnReq(export.Eq("status", "fixing")), []string{"tencent", "status", "fixing", "unfixed, ignored, fixed"}},
-		{"Like on an enum", vulnReq(export.Like("level", "hi")), []string{"tencent", "level", "Like"}},
-		{"empty name", vulnReq(export.Like("name", "")), []string{"tencent", "name", "too short"}},
-		{"long name", vulnReq(export.Like("name", strings.Repeat("x", 257))), []string{"tencent", "name", "at most 256"}},
-		{"two names", vulnReq(export.Filter{Field: "name", Values: []string{"a", "b"}, Match: export.MatchFuzzy}), []string{"tencent", "name", "one value"}},
-		{"no values", vulnReq(export.Filter{Field: "level"}), []string{"tencent", "level", "no value"}},
-		{"twice", vulnReq(export.Eq("level", "high"), export.Eq("level", "low")), []string{"tencent", "level", "twice"}},
-		{"columns", export.Request{Target: export.Vulnerabilities{}, Columns: export.Cols("name")}, []string{"tencent", "Columns", "no column choice", "name, cve_id, level"}},
-		{"sort", export.Request{Target: export.Vulnerabilities{}, Sort: &export.Sort{Field: "name"}}, []string{"tencent", "Sort"}},
-		{"limit", export.Request{Target: export.Vulnerabilities{}, Limit: 10}, []string{"tencent", "Limit", "no paging"}},
-		{"offset", export.Request{Target: export.Vulnerabilities{}, Offset: 10}, []string{"tencent", "Offset"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := vulnerabilitiesRequest(export.Vulnerabilities{}, c.req)
-			if !errors.Is(err, errs.ErrInvalidArgument) {
-				t.Fatalf("err = %v; want ErrInvalidArgument", err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-		})
-	}
-}
-
 func TestCWPVulKeys(t *testing.T) {
 	header := []string{"漏洞名称", " CVE编号 ", "危害等级", "漏洞类型", "处理状态", "主机UUID", "主机名称", "主机IP", "影响组件", "首次发现时间", "最近检测时间", "修复建议"}
 	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "修复建议"}
@@ -122,9 +94,6 @@ func TestCWPVulKeys(t *testing.T) {
 	english := []string{"vulnerability name", "CVE ID", "Threat Level", "Host IP"}
 	if d := cmp.Diff([]string{"name", "cve_id", "level", "host_ip"}, cwpVulKeys(english)); d != "" {
 		t.Errorf("English keys (-want +got):\n%s", d)
-	}
-	if d := cmp.Diff(want[:11], vulnKeysCWP()); d != "" {
-		t.Errorf("vulnKeysCWP (-want +got):\n%s", d)
 	}
 }
 
@@ -246,5 +215,33 @@ func TestCWPVulTable(t *testing.T) {
 	}
 	if rows[0][1] != "严重" {
 		t.Error("cwpVulTable changed its input")
+	}
+}
+
+// TestCreateVulnsWire pins what CreateExportJob sends CWP and the job it
+// returns: ExportVulList, version 2018-02-28, the translated filters.
+func TestCreateVulnsWire(t *testing.T) {
+	f := newFake(t)
+	f.on(actionExportVulList, answer{response: map[string]any{"TaskId": "10001", "DownloadUrl": "deprecated"}})
+	job, err := f.provider().CreateExportJob(context.Background(), vulnReq(export.Eq("level", "critical", "high"), export.Eq("status", "unfixed")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Provider != Name || job.Service != serviceCWP || job.Kind != export.KindVulnerabilities || job.ID != "10001" {
+		t.Errorf("job = %+v", job)
+	}
+	body, _ := f.last(actionExportVulList)
+	want := map[string]any{"Filters": []any{
+		map[string]any{"Name": "Level", "Values": []any{"4", "3"}, "ExactMatch": true},
+		map[string]any{"Name": "Status", "Values": []any{"0"}, "ExactMatch": true},
+	}, "IfDetail": float64(1)}
+	if d := cmp.Diff(want, body); d != "" {
+		t.Errorf("ExportVulList body (-want +got):\n%s", d)
+	}
+	if h := f.lastHeader(actionExportVulList); h.Get("X-TC-Version") != "2018-02-28" {
+		t.Errorf("X-TC-Version = %q; want 2018-02-28", h.Get("X-TC-Version"))
+	}
+	if _, err := f.provider().CreateExportJob(context.Background(), export.Request{Target: export.Vulnerabilities{}, DryRun: true}); err != nil || f.count() != 1 {
+		t.Errorf("DryRun: err %v, %d requests; want nil and nothing more sent", err, f.count())
 	}
 }
