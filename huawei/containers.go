@@ -248,6 +248,18 @@ func hssStatus(job export.Job, t hssTask) (export.Status, error) {
 	return st, nil
 }
 
+// hssFileTitles is, by kind, the column titles of the HSS files the adapter
+// downloads with the neutral key of each: the default headers sent in
+// export_headers and the export_headers keys (see Download).
+var hssFileTitles = map[export.Kind][]export.Column{
+	export.KindContainers:      containerColumns.Titles(),
+	export.KindVulnerabilities: hssVulnColumns.Titles(),
+}
+
+// downloadContainers fetches an HSS export file (ListDownloadExportedFile),
+// for containers and vulnerabilities jobs alike. The body it returns also
+// has a Columns method giving the neutral key of each default title
+// (hssFileTitles), which rows.NewReader uses.
 func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
 	if err := checkID("File.ID (HSS file_id)", f.ID, 128); err != nil {
 		return nil, err
@@ -258,7 +270,7 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 	if err != nil {
 		return nil, err
 	}
-	return resp.Body, nil
+	return vocab.Describe(resp.Body, hssFileTitles[job.Kind]), nil
 }
 
 // entQuery is an HSS query of the given key, value pairs plus
