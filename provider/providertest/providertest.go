@@ -555,3 +555,59 @@ func testExport(t *testing.T, h Harness, req export.Request) {
 		}
 	}
 }
+
+// SameKeys is the cross-cloud promise of a kind served by several
+// adapters: it sends the same request, unchanged, to the provider of every
+// harness (each through its own emulator), waits for each job to finish,
+// downloads every file and reads it with package rows, told nothing but
+// what Download returned, and checks that every provider's rows come back
+// with the same set of neutral column keys, want (in any order), and at
+// least one row. It returns the rows read, by provider name, for the caller
+// to check further.
+func SameKeys(t *testing.T, req export.Request, want []string, hs ...Harness) map[string][][]string {
+	t.Helper()
+	wantSet := keySet(want)
+	out := map[string][][]string{}
+	for _, h := range hs {
+		p, _ := h.New(t)
+		job := create(t, p, req)
+		st, err := provider.Wait(context.Background(), p, job, &fast)
+		if err != nil {
+			t.Fatalf("%s: Wait: %v", p.Name(), err)
+		}
+		d, ok := p.(provider.Downloader)
+		if !ok || len(st.Files) == 0 {
+			t.Fatalf("%s: a finished job with %d files and Downloader %v; want files to download", p.Name(), len(st.Files), ok)
+		}
+		for _, f := range st.Files {
+			rc, err := d.Download(context.Background(), job, f)
+			if err != nil {
+				t.Fatalf("%s: Download(%+v): %v", p.Name(), f, err)
+			}
+			header, data, err := rows.ReadAll(rc, nil)
+			rc.Close()
+			if err != nil {
+				t.Fatalf("%s: file %s does not read as rows: %v", p.Name(), f.Name, err)
+			}
+			if got := keySet(header); !reflect.DeepEqual(got, wantSet) {
+				t.Errorf("%s: rows keyed %q; want the neutral set %q", p.Name(), header, want)
+			}
+			if len(data) == 0 {
+				t.Errorf("%s: file %s has no rows", p.Name(), f.Name)
+			}
+			for _, r := range data {
+				out[p.Name()] = append(out[p.Name()], r)
+			}
+		}
+	}
+	return out
+}
+
+// keySet is keys as a set.
+func keySet(keys []string) map[string]bool {
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
+}
