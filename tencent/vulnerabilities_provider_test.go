@@ -11,7 +11,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/provider"
-	"github.com/cloudexport/cloudexport/rows"
+	"github.com/cloudexport/cloudexport/provider/providertest"
 	"github.com/cloudexport/cloudexport/scan"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
@@ -27,36 +27,8 @@ var vulnKeys = []string{"name", "cve_id", "level", "category", "status", "host_i
 // keyed by the neutral keys, told nothing but what Download returned.
 func TestVulnerabilities(t *testing.T) {
 	p, _ := newEmulated(t)
-	ctx := context.Background()
 	req := export.Request{Target: export.Vulnerabilities{}, Filters: []export.Filter{export.Eq("level", "critical"), export.Eq("category", "linux")}}
-	job, err := p.CreateExportJob(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if job.Service != "cwp" || job.Kind != export.KindVulnerabilities || job.ID == "" {
-		t.Fatalf("job = %+v; want a cwp vulnerabilities job", job)
-	}
-	sawRunning := false
-	st, err := provider.Wait(ctx, p, job, &provider.WaitOptions{MinDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond,
-		OnProgress: func(s export.Status) { sawRunning = sawRunning || s.State == export.StateRunning }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sawRunning || len(st.Files) != 1 {
-		t.Fatalf("status = %+v (saw running: %v); want running, then succeeded with one file", st, sawRunning)
-	}
-	rc, err := p.Download(ctx, job, st.Files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	if _, ok := rc.(rows.Describer); !ok {
-		t.Fatalf("Download returned a %T; want a rows.Describer", rc)
-	}
-	header, data, err := rows.ReadAll(rc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	header, data := providertest.Rows(t, p, req)
 	if d := cmp.Diff(vulnKeys, header); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
 	}

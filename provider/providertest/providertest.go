@@ -556,48 +556,72 @@ func testExport(t *testing.T, h Harness, req export.Request) {
 	}
 }
 
+// Rows runs req on p to the end, as a caller would: CreateExportJob, Wait
+// (checking that the job was seen running before it succeeded), Download of
+// every file, each read with package rows told nothing but what Download
+// returned (so the adapter's rows.Describer, if any, names the columns).
+// It returns the header of the first file and the rows of all, and fails t
+// on any error.
+func Rows(t *testing.T, p provider.Provider, req export.Request) (header []string, data [][]string) {
+	t.Helper()
+	job := create(t, p, req)
+	running := false
+	opts := fast
+	opts.OnProgress = func(s export.Status) { running = running || s.State == export.StateRunning }
+	st, err := provider.Wait(context.Background(), p, job, &opts)
+	if err != nil {
+		t.Fatalf("%s: Wait: %v", p.Name(), err)
+	}
+	d, ok := p.(provider.Downloader)
+	if !running || !ok || len(st.Files) == 0 {
+		t.Fatalf("%s: final status %+v, seen running %v, Downloader %v; want a job seen running, then finished with files to download", p.Name(), st, running, ok)
+	}
+	for i, f := range st.Files {
+		rc, err := d.Download(context.Background(), job, f)
+		if err != nil {
+			t.Fatalf("%s: Download(%+v): %v", p.Name(), f, err)
+		}
+		h, rs, err := rows.ReadAll(rc, nil)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: file %s does not read as rows: %v", p.Name(), f.Name, err)
+		}
+		if i == 0 {
+			header = h
+		}
+		data = append(data, rs...)
+	}
+	return header, data
+}
+
 // SameKeys is the cross-cloud promise of a kind served by several
 // adapters: it sends the same request, unchanged, to the provider of every
-// harness (each through its own emulator), waits for each job to finish,
-// downloads every file and reads it with package rows, told nothing but
-// what Download returned, and checks that every provider's rows come back
-// with the same set of neutral column keys, want (in any order), and at
-// least one row. It returns the rows read, by provider name, for the caller
-// to check further.
-func SameKeys(t *testing.T, req export.Request, want []string, hs ...Harness) map[string][][]string {
+// harness (each through its own emulator), runs it to the end and reads its
+// files (see Rows), and checks that every provider's rows come back with
+// the same set of neutral column keys, want (in any order), and that there
+// is at least one row. It returns each provider's rows as maps from key to
+// cell, by provider name, for the caller to check further.
+func SameKeys(t *testing.T, req export.Request, want []string, hs ...Harness) map[string][]map[string]string {
 	t.Helper()
 	wantSet := keySet(want)
-	out := map[string][][]string{}
+	out := map[string][]map[string]string{}
 	for _, h := range hs {
 		p, _ := h.New(t)
-		job := create(t, p, req)
-		st, err := provider.Wait(context.Background(), p, job, &fast)
-		if err != nil {
-			t.Fatalf("%s: Wait: %v", p.Name(), err)
+		header, data := Rows(t, p, req)
+		if got := keySet(header); !reflect.DeepEqual(got, wantSet) {
+			t.Errorf("%s: rows keyed %q; want the neutral set %q", p.Name(), header, want)
 		}
-		d, ok := p.(provider.Downloader)
-		if !ok || len(st.Files) == 0 {
-			t.Fatalf("%s: a finished job with %d files and Downloader %v; want files to download", p.Name(), len(st.Files), ok)
+		if len(data) == 0 {
+			t.Errorf("%s: no rows", p.Name())
 		}
-		for _, f := range st.Files {
-			rc, err := d.Download(context.Background(), job, f)
-			if err != nil {
-				t.Fatalf("%s: Download(%+v): %v", p.Name(), f, err)
+		for _, r := range data {
+			m := make(map[string]string, len(header))
+			for i, k := range header {
+				if i < len(r) {
+					m[k] = r[i]
+				}
 			}
-			header, data, err := rows.ReadAll(rc, nil)
-			rc.Close()
-			if err != nil {
-				t.Fatalf("%s: file %s does not read as rows: %v", p.Name(), f.Name, err)
-			}
-			if got := keySet(header); !reflect.DeepEqual(got, wantSet) {
-				t.Errorf("%s: rows keyed %q; want the neutral set %q", p.Name(), header, want)
-			}
-			if len(data) == 0 {
-				t.Errorf("%s: file %s has no rows", p.Name(), f.Name)
-			}
-			for _, r := range data {
-				out[p.Name()] = append(out[p.Name()], r)
-			}
+			out[p.Name()] = append(out[p.Name()], m)
 		}
 	}
 	return out
