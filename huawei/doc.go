@@ -107,8 +107,12 @@
 // in that order when none are given, the neutral keys Tencent's files yield
 // too. Limit becomes export_size (1..100000; 0 sends 100000), Offset offset;
 // Sort is rejected. The enterprise project is the target's, else
-// Options.EnterpriseProject, else none. Cells are as HSS writes them (e.g.
-// Critical, vul_status_unfix; times in epoch milliseconds).
+// Options.EnterpriseProject, else none. Cells are read as HSS writes them
+// (e.g. Critical, vul_status_unfix; times in epoch milliseconds); the
+// downloaded body's NeutralCell(key, cell) method spells level, category
+// and status the neutral way (critical, linux, unfixed; vul_status_verified
+// is checking) and first_seen and last_seen as RFC 3339 in UTC, keeping
+// what it does not know.
 //
 // # Assets
 //

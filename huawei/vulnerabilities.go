@@ -104,25 +104,6 @@ var hssVulnColumns = vocab.Columns{
 	{Key: "last_seen", Vendor: "scan_time", Header: "Last Seen"},
 }
 
-// hssVulnKeys returns the neutral key of each column title of an HSS
-// vulnerabilities file: a default title or an export_headers key of
-// hssVulnColumns (ignoring case and surrounding space) becomes its neutral
-// key; any other title, such as a caller's custom Header, is kept as given.
-func hssVulnKeys(header []string) []string {
-	out := make([]string, len(header))
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		out[i] = h
-		for _, c := range hssVulnColumns {
-			if strings.EqualFold(c.Header, h) || strings.EqualFold(c.Vendor, h) {
-				out[i] = c.Key
-				break
-			}
-		}
-	}
-	return out
-}
-
 // exportVulsBody is the HSS ExportVulRequestBody the adapter sends.
 type exportVulsBody struct {
 	ExportHeaders [][]string `json:"export_headers"` // [key, title] pairs
@@ -237,39 +218,24 @@ var hssVulCells = map[string]vocab.Enums{
 	},
 }
 
-// hssVulTable turns the header and rows of an HSS vulnerabilities file into
-// neutral keys (hssVulnKeys) and rows whose level, status and category cells
-// are neutral values (hssVulCells) and whose first_seen and last_seen (epoch
-// milliseconds, as the HSS API states times) are RFC 3339 in UTC. Cells it
-// cannot translate are kept as given; rows are copied, never changed in
-// place.
-func hssVulTable(header []string, rows [][]string) ([]string, [][]string) {
-	keys := hssVulnKeys(header)
-	out := make([][]string, len(rows))
-	for i, row := range rows {
-		r := make([]string, len(row))
-		for j, cell := range row {
-			r[j] = cell
-			if j >= len(keys) {
-				continue
-			}
-			cell = strings.TrimSpace(cell)
-			switch keys[j] {
-			case "first_seen", "last_seen":
-				if ms, err := strconv.ParseInt(cell, 10, 64); err == nil && ms >= 0 && ms <= maxEpochMillis {
-					r[j] = time.UnixMilli(ms).UTC().Format(time.RFC3339)
-				}
-			default:
-				if es, ok := hssVulCells[keys[j]]; ok {
-					if n, ok := es.ToNeutral(cell); ok {
-						r[j] = n
-					}
-				}
-			}
+// hssVulCell returns a cell of an HSS vulnerabilities file, from the
+// column with neutral key key, the neutral way: level, status and category
+// by hssVulCells, first_seen and last_seen (epoch milliseconds, as the HSS
+// API states times) as RFC 3339 in UTC. A cell it cannot translate is
+// returned as given.
+func hssVulCell(key, cell string) string {
+	c := strings.TrimSpace(cell)
+	switch key {
+	case "first_seen", "last_seen":
+		if ms, err := strconv.ParseInt(c, 10, 64); err == nil && ms >= 0 && ms <= maxEpochMillis {
+			return time.UnixMilli(ms).UTC().Format(time.RFC3339)
 		}
-		out[i] = r
+	default:
+		if n, ok := hssVulCells[key].ToNeutral(c); ok {
+			return n
+		}
 	}
-	return keys, out
+	return cell
 }
 
 // maxEpochMillis bounds the times read from a file (the year 9999).

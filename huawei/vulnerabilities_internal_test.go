@@ -2,12 +2,16 @@ package huawei
 
 import (
 	"encoding/json"
+	"io"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
 // defaultVulHeaders is export_headers for the default columns.
@@ -105,10 +109,17 @@ func TestVulnerabilitiesWire(t *testing.T) {
 	}
 }
 
-func TestHSSVulnKeys(t *testing.T) {
-	header := []string{"Vulnerability Name", "cve id", "Level", "Category", "Status", "Host ID", "Host Name", " Host IP ", "Component", "First Seen", "Last Seen", "scan_time", "漏洞名称"}
+// TestHSSVulnTitles reads a file header through package rows as Download
+// hands it over: default titles and export_headers keys become neutral keys
+// (ignoring case and surrounding space), others stay.
+func TestHSSVulnTitles(t *testing.T) {
+	line := "Vulnerability Name,cve id,Level,Category,Status,Host ID,Host Name, Host IP ,Component,First Seen,Last Seen,scan_time,漏洞名称\n"
 	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "last_seen", "漏洞名称"}
-	if d := cmp.Diff(want, hssVulnKeys(header)); d != "" {
+	header, _, err := rows.ReadAll(vocab.Describe(io.NopCloser(strings.NewReader(line)), hssFileTables[export.KindVulnerabilities]), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, header); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
 	}
 	// Both clouds must yield the same neutral set; Tencent pins its own list
@@ -118,26 +129,17 @@ func TestHSSVulnKeys(t *testing.T) {
 	}
 }
 
-func TestHSSVulTable(t *testing.T) {
-	header := []string{"Vulnerability Name", "Level", "Category", "Status", "First Seen", "Last Seen", "备注"}
-	rows := [][]string{
-		{"openssh", "Critical", "linux_vul", "vul_status_unfix", "1719900000000", "1795900000000", "x"},
-		{"log4j", "HIGH", "app_vul", "vul_status_fixing", "-5", "", "y"},
-		{"rdp", "Unknown", "urgent_vul", "vul_status_verified", "99999999999999999", "0"},
-	}
-	keys, got := hssVulTable(header, rows)
-	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
-		t.Errorf("keys (-want +got):\n%s", d)
-	}
-	want := [][]string{
-		{"openssh", "critical", "linux", "unfixed", "2024-07-02T06:00:00Z", "2026-11-28T21:06:40Z", "x"},
-		{"log4j", "high", "app", "vul_status_fixing", "-5", "", "y"},
-		{"rdp", "Unknown", "emergency", "checking", "99999999999999999", "1970-01-01T00:00:00Z"},
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("rows (-want +got):\n%s", d)
-	}
-	if rows[0][1] != "Critical" {
-		t.Error("hssVulTable changed its input")
+func TestHSSVulCell(t *testing.T) {
+	for _, c := range []struct{ key, cell, want string }{
+		{"level", "Critical", "critical"}, {"level", "HIGH", "high"}, {"level", "Unknown", "Unknown"},
+		{"category", "linux_vul", "linux"}, {"category", "app_vul", "app"}, {"category", "urgent_vul", "emergency"},
+		{"status", "vul_status_unfix", "unfixed"}, {"status", "vul_status_verified", "checking"}, {"status", "vul_status_fixing", "vul_status_fixing"},
+		{"first_seen", "1719900000000", "2024-07-02T06:00:00Z"}, {"last_seen", " 0 ", "1970-01-01T00:00:00Z"},
+		{"first_seen", "-5", "-5"}, {"last_seen", "99999999999999999", "99999999999999999"}, {"last_seen", "", ""},
+		{"name", "Critical", "Critical"},
+	} {
+		if got := hssVulCell(c.key, c.cell); got != c.want {
+			t.Errorf("hssVulCell(%q, %q) = %q; want %q", c.key, c.cell, got, c.want)
+		}
 	}
 }

@@ -247,19 +247,20 @@ func fileName(jobID, raw string) string {
 	return id + ".xlsx"
 }
 
-// fileTitles is, by kind, the column titles of the files the adapter
-// downloads with the neutral key of each (see Download). Components are
-// not listed: the titles TCSS writes are UNCONFIRMED (the emulator's
+// fileTables is, by kind, what the adapter knows of the files it
+// downloads: their column titles with the neutral key of each, and the
+// neutral spelling of their cells (see Download). Components are not
+// listed: the titles TCSS writes are UNCONFIRMED (the emulator's
 // "Component" is not componentColumns' "Name"), and a header half mapped
 // to keys is worse than one left as the vendor wrote it.
-var fileTitles = map[export.Kind][]export.Column{
-	export.KindVulnerabilities: cwpVulTitles,
+var fileTables = map[export.Kind]vocab.FileTable{
+	export.KindVulnerabilities: {Titles: cwpVulTitles, Cell: cwpVulCell},
 }
 
 // downloadURL fetches a result file's presigned URL (TCSS DownloadURL, CWP
 // DownloadUrl), attributed to the job's service. The body it returns also
 // has a Columns method giving the neutral key of each column title of the
-// kind's file (fileTitles), which rows.NewReader uses.
+// kind's file, which rows.NewReader uses, and NeutralCell (fileTables).
 func (p *Provider) downloadURL(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
 	if f.URL == "" {
 		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
@@ -293,5 +294,5 @@ func (p *Provider) downloadURL(ctx context.Context, job export.Job, f export.Fil
 	if err != nil {
 		return nil, err
 	}
-	return vocab.Describe(resp.Body, fileTitles[job.Kind]), nil
+	return vocab.Describe(resp.Body, fileTables[job.Kind]), nil
 }

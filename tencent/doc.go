@@ -136,7 +136,11 @@
 // English ones) to the neutral keys name, cve_id, level, category, status,
 // host_id, host_name, host_ip, component, first_seen and last_seen, the
 // keys Huawei's files yield too, so rows.NewReader reports them. Cells are
-// as CWP writes them (e.g. 严重, 待处理; times in China Standard Time).
+// read as CWP writes them (e.g. 严重, 待处理; times in China Standard
+// Time); the body's NeutralCell(key, cell) method spells level, category and
+// status the neutral way (critical, linux, unfixed; 5 and 检测中 are
+// checking) and first_seen and last_seen as RFC 3339 in UTC, keeping what it
+// does not know.
 //
 // # Scan schedules
 //

@@ -94,7 +94,7 @@ var cwpLevels = vocab.Enums{
 var vulnStatusAll = []string{"0", "1", "3", "5"}
 
 // cwpVulTitles maps the column titles of CWP's vulnerability export file to
-// neutral column keys. UNCONFIRMED: CWP documents neither the file nor its
+// neutral column keys; Download hands it to package rows (see fileTables). UNCONFIRMED: CWP documents neither the file nor its
 // titles; these follow the console's Chinese field names (VulInfoList
 // comments), with English spellings for the international console. Titles
 // not listed are kept as the file gives them.
@@ -121,24 +121,6 @@ var cwpVulTitles = []export.Column{
 	{Key: "component", Header: "Component"},
 	{Key: "first_seen", Header: "First Detected"},
 	{Key: "last_seen", Header: "Last Detected"},
-}
-
-// cwpVulKeys returns the neutral key of each column title of a CWP
-// vulnerability file (by cwpVulTitles, ignoring case and surrounding space),
-// keeping unknown titles as given.
-func cwpVulKeys(header []string) []string {
-	out := make([]string, len(header))
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		out[i] = h
-		for _, t := range cwpVulTitles {
-			if strings.EqualFold(t.Header, h) {
-				out[i] = t.Key
-				break
-			}
-		}
-	}
-	return out
 }
 
 // cwpFilter is CWP Filter. ExactMatch is always sent (see the file comment).
@@ -369,38 +351,23 @@ var cwpVulCells = map[string]vocab.Enums{
 // (UNCONFIRMED for the file; the list APIs use it).
 const cwpTimeLayout = "2006-01-02 15:04:05"
 
-// cwpVulTable turns the header and rows of a CWP vulnerability file into
-// neutral keys (cwpVulKeys) and rows whose level, status and category cells
-// are neutral values (cwpVulCells) and whose first_seen and last_seen are
-// RFC 3339 in UTC. Cells it cannot translate are kept as given; rows are
-// copied, never changed in place.
-func cwpVulTable(header []string, rows [][]string) ([]string, [][]string) {
-	keys := cwpVulKeys(header)
-	out := make([][]string, len(rows))
-	for i, row := range rows {
-		r := make([]string, len(row))
-		for j, cell := range row {
-			r[j] = cell
-			if j >= len(keys) {
-				continue
-			}
-			cell = strings.TrimSpace(cell)
-			switch keys[j] {
-			case "first_seen", "last_seen":
-				if t, err := time.ParseInLocation(cwpTimeLayout, cell, chinaStandardTime); err == nil {
-					r[j] = t.UTC().Format(time.RFC3339)
-				}
-			default:
-				if es, ok := cwpVulCells[keys[j]]; ok {
-					if n, ok := es.ToNeutral(cell); ok {
-						r[j] = n
-					}
-				}
-			}
+// cwpVulCell returns a cell of a CWP vulnerability file, from the column
+// with neutral key key, the neutral way: level, status and category words
+// by cwpVulCells, first_seen and last_seen as RFC 3339 in UTC. A cell it
+// cannot translate is returned as given.
+func cwpVulCell(key, cell string) string {
+	c := strings.TrimSpace(cell)
+	switch key {
+	case "first_seen", "last_seen":
+		if t, err := time.ParseInLocation(cwpTimeLayout, c, chinaStandardTime); err == nil {
+			return t.UTC().Format(time.RFC3339)
 		}
-		out[i] = r
+	default:
+		if n, ok := cwpVulCells[key].ToNeutral(c); ok {
+			return n
+		}
 	}
-	return keys, out
+	return cell
 }
 
 // createVulns starts a CWP ExportVulList task. Target.EnterpriseProject is

@@ -3,6 +3,7 @@ package tencent
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -10,6 +11,8 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 )
 
@@ -85,15 +88,24 @@ func TestVulnerabilitiesWire(t *testing.T) {
 	}
 }
 
-func TestCWPVulKeys(t *testing.T) {
-	header := []string{"漏洞名称", " CVE编号 ", "危害等级", "漏洞类型", "处理状态", "主机UUID", "主机名称", "主机IP", "影响组件", "首次发现时间", "最近检测时间", "修复建议"}
-	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "修复建议"}
-	if d := cmp.Diff(want, cwpVulKeys(header)); d != "" {
-		t.Errorf("keys (-want +got):\n%s", d)
-	}
-	english := []string{"vulnerability name", "CVE ID", "Threat Level", "Host IP"}
-	if d := cmp.Diff([]string{"name", "cve_id", "level", "host_ip"}, cwpVulKeys(english)); d != "" {
-		t.Errorf("English keys (-want +got):\n%s", d)
+// TestCWPVulTitles reads a file header through package rows as Download
+// hands it over: the Chinese and English titles of cwpVulTitles become
+// neutral keys (ignoring case and surrounding space), others stay.
+func TestCWPVulTitles(t *testing.T) {
+	for _, c := range []struct{ header, want string }{
+		{"漏洞名称, CVE编号 ,危害等级,漏洞类型,处理状态,主机UUID,主机名称,主机IP,影响组件,首次发现时间,最近检测时间,修复建议",
+			"name cve_id level category status host_id host_name host_ip component first_seen last_seen 修复建议"},
+		{"vulnerability name,CVE ID,Threat Level,Vulnerability Type,Status,Host UUID,Host Name,Host IP,Component,First Detected,Last Detected",
+			"name cve_id level category status host_id host_name host_ip component first_seen last_seen"},
+	} {
+		body := vocab.Describe(io.NopCloser(strings.NewReader(c.header+"\n")), fileTables[export.KindVulnerabilities])
+		header, _, err := rows.ReadAll(body, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(strings.Fields(c.want), header); d != "" {
+			t.Errorf("keys (-want +got):\n%s", d)
+		}
 	}
 }
 
@@ -194,27 +206,18 @@ func TestHostVulScanSettingSchedule(t *testing.T) {
 	}
 }
 
-func TestCWPVulTable(t *testing.T) {
-	header := []string{"漏洞名称", "危害等级", "漏洞类型", "处理状态", "首次发现时间", "最近检测时间", "备注"}
-	rows := [][]string{
-		{"OpenSSH", "严重", "Linux软件漏洞", "待处理", "2024-07-02 10:00:00", "2026-11-27 03:00:00", "x"},
-		{"Log4j", "3", "应用漏洞", "已忽略", "yesterday", "", "y"},
-		{"RDP", "提示", "Windows系统漏洞", "检测中", "2019-05-15 08:00:00", "2019-05-15 08:00:00"},
-	}
-	keys, got := cwpVulTable(header, rows)
-	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
-		t.Errorf("keys (-want +got):\n%s", d)
-	}
-	want := [][]string{
-		{"OpenSSH", "critical", "linux", "unfixed", "2024-07-02T02:00:00Z", "2026-11-26T19:00:00Z", "x"},
-		{"Log4j", "high", "app", "ignored", "yesterday", "", "y"},
-		{"RDP", "提示", "windows", "checking", "2019-05-15T00:00:00Z", "2019-05-15T00:00:00Z"},
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("rows (-want +got):\n%s", d)
-	}
-	if rows[0][1] != "严重" {
-		t.Error("cwpVulTable changed its input")
+func TestCWPVulCell(t *testing.T) {
+	for _, c := range []struct{ key, cell, want string }{
+		{"level", "严重", "critical"}, {"level", "高危", "high"}, {"level", "3", "high"}, {"level", "提示", "提示"},
+		{"category", "Linux软件漏洞", "linux"}, {"category", "应用漏洞", "app"}, {"category", "Windows系统漏洞", "windows"},
+		{"status", "待处理", "unfixed"}, {"status", "已忽略", "ignored"}, {"status", "检测中", "checking"},
+		{"first_seen", "2024-07-02 10:00:00", "2024-07-02T02:00:00Z"}, {"last_seen", " 2019-05-15 08:00:00 ", "2019-05-15T00:00:00Z"},
+		{"last_seen", "yesterday", "yesterday"}, {"first_seen", "", ""},
+		{"name", "严重", "严重"}, {"host_ip", "10.0.1.11", "10.0.1.11"},
+	} {
+		if got := cwpVulCell(c.key, c.cell); got != c.want {
+			t.Errorf("cwpVulCell(%q, %q) = %q; want %q", c.key, c.cell, got, c.want)
+		}
 	}
 }
 

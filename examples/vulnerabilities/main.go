@@ -7,7 +7,8 @@
 // Each cloud is read for real when its credentials are in the environment
 // (TENCENTCLOUD_SECRET_ID/_KEY; HUAWEICLOUD_SDK_AK/_SK/_PROJECT_ID), and from
 // its built-in emulator otherwise. The rows of both files come back keyed by
-// the same neutral column keys; the cells are as each vendor writes them.
+// the same neutral column keys, and the adapters' downloads spell level,
+// status and times the neutral way on request (NeutralCell).
 package main
 
 import (
@@ -32,7 +33,7 @@ import (
 )
 
 // columns are the neutral keys printed, after the cloud.
-var columns = []string{"name", "cve_id", "level", "status", "host_name", "host_ip", "component"}
+var columns = []string{"cve_id", "level", "status", "host_name", "host_ip", "component", "last_seen", "name"}
 
 func main() {
 	tcRegion := flag.String("tencent-region", "ap-guangzhou", "Tencent Cloud region (real cloud only)")
@@ -85,8 +86,14 @@ func main() {
 	w.Flush()
 }
 
+// neutralCells is what the adapters' downloads offer beside their column
+// titles: a cell in the neutral vocabulary (critical, unfixed, RFC 3339).
+type neutralCells interface {
+	NeutralCell(key, cell string) string
+}
+
 // vulnerabilities runs req on p, waits, and reads every file's rows as
-// maps from neutral column key to cell.
+// maps from neutral column key to neutral cell.
 func vulnerabilities(ctx context.Context, p provider.Provider, req export.Request) ([]map[string]string, error) {
 	job, err := p.CreateExportJob(ctx, req)
 	if err != nil {
@@ -107,10 +114,14 @@ func vulnerabilities(ctx context.Context, p provider.Provider, req export.Reques
 			rc.Close()
 			return nil, err
 		}
+		cells, _ := rc.(neutralCells)
 		for r.Next() {
 			row := map[string]string{}
 			for i, key := range r.Header() {
 				row[key] = r.Row()[i]
+				if cells != nil {
+					row[key] = cells.NeutralCell(key, row[key])
+				}
 			}
 			out = append(out, row)
 		}

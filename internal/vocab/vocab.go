@@ -404,19 +404,39 @@ func (cs Columns) Titles() []export.Column {
 	return out
 }
 
-// Described is a downloaded result file that knows the neutral key of each
-// column title its vendor writes. Its Columns method is the one
-// rows.Describer asks for, so rows.NewReader reports neutral keys without
-// being told, while the adapters stay free of package rows.
-type Described struct {
-	io.ReadCloser
-	titles []export.Column
+// FileTable is what an adapter knows of the result files of one kind: the
+// column titles its vendor writes, each with its neutral key, and
+// optionally how to spell a cell of a column the neutral way.
+type FileTable struct {
+	Titles []export.Column
+	Cell   func(key, cell string) string // nil: cells stay as written
 }
 
-// Describe returns rc carrying titles (see Described).
-func Describe(rc io.ReadCloser, titles []export.Column) *Described {
-	return &Described{ReadCloser: rc, titles: titles}
+// Described is a downloaded result file that knows its FileTable. Its
+// Columns method is the one rows.Describer asks for, so rows.NewReader
+// reports neutral keys without being told, while the adapters stay free of
+// package rows; NeutralCell offers the neutral spelling of a cell.
+type Described struct {
+	io.ReadCloser
+	table FileTable
+}
+
+// Describe returns rc carrying t (see Described).
+func Describe(rc io.ReadCloser, t FileTable) *Described {
+	return &Described{ReadCloser: rc, table: t}
 }
 
 // Columns returns the file's column titles with their neutral keys (a copy).
-func (d *Described) Columns() []export.Column { return append([]export.Column(nil), d.titles...) }
+func (d *Described) Columns() []export.Column {
+	return append([]export.Column(nil), d.table.Titles...)
+}
+
+// NeutralCell returns cell, read from the column with neutral key key, in
+// the neutral vocabulary where the adapter knows it (a level word, a status,
+// a time as RFC 3339 in UTC), else as written.
+func (d *Described) NeutralCell(key, cell string) string {
+	if d.table.Cell == nil {
+		return cell
+	}
+	return d.table.Cell(key, cell)
+}

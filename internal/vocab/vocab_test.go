@@ -169,7 +169,12 @@ func TestTitlesAndDescribed(t *testing.T) {
 		t.Errorf("Titles (-want +got):\n%s", d)
 	}
 	rc := &closer{Reader: *strings.NewReader("a,b\n")}
-	d := Describe(rc, want)
+	d := Describe(rc, FileTable{Titles: want, Cell: func(key, cell string) string {
+		if key == "status" && cell == "待处理" {
+			return "unfixed"
+		}
+		return cell
+	}})
 	got := d.Columns()
 	got[0].Key = "changed"
 	if d.Columns()[0].Key != "name" {
@@ -178,6 +183,12 @@ func TestTitlesAndDescribed(t *testing.T) {
 	b := make([]byte, 4)
 	if n, _ := d.Read(b); string(b[:n]) != "a,b\n" {
 		t.Errorf("Read = %q", b[:n])
+	}
+	if d.NeutralCell("status", "待处理") != "unfixed" || d.NeutralCell("name", "待处理") != "待处理" {
+		t.Error("NeutralCell does not follow the table's Cell")
+	}
+	if (&Described{}).NeutralCell("status", "x") != "x" {
+		t.Error("NeutralCell without a Cell changed the cell")
 	}
 	if d.Close(); !rc.closed {
 		t.Error("Close did not close the body")
