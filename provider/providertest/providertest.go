@@ -18,6 +18,10 @@
 //   - the cross-cloud rules of package provider: a 5xx answer is
 //     ErrUnavailable and Wait rides it out, a throttled call is retried by
 //     the adapter, missing credentials are ErrPermissionDenied.
+//
+// SameKeys checks a kind several adapters serve: the same request, sent
+// unchanged to each, yields rows with the same neutral keys. Rows runs one
+// request to the end and reads its files, for adapters' own tests.
 package providertest
 
 import (
