@@ -69,7 +69,8 @@ var vulnFilters = vocab.Filters{
 // vulnSpec is what a vulnerabilities request may ask for: filters only.
 // CWP has no column choice (its file yields the keys of cwpVulTitles), no
 // sort and no paging.
-var vulnSpec = vocab.Spec{Filters: vulnFilters, NoSort: "CWP ExportVulList has no sort"}
+var vulnSpec = vocab.Spec{Filters: vulnFilters, NoSort: "CWP ExportVulList has no sort",
+	NoColumns: "CWP ExportVulList has no column choice; its file reads back with the neutral keys Huawei's default columns have"}
 
 // cwpCategories are CWP's VulCategory numbers, and emergency.
 var cwpCategories = vocab.Enums{

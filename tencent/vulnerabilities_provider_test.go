@@ -98,7 +98,7 @@ func TestVulnerabilitiesRejected(t *testing.T) {
 		{"no values", vulnReq(export.Filter{Field: "level"}), []string{"tencent", "level", "no value"}},
 		{"twice", vulnReq(export.Eq("level", "high"), export.Eq("level", "low")), []string{"tencent", "level", "twice"}},
 		{"range", vulnReq(export.Between("level", time.Unix(0, 0), time.Unix(1, 0))), []string{"tencent", "level", "range"}},
-		{"columns", export.Request{Target: export.Vulnerabilities{}, Columns: export.Cols("name")}, []string{"tencent", "cwp", "Columns", "no columns"}},
+		{"columns", export.Request{Target: export.Vulnerabilities{}, Columns: export.Cols("name")}, []string{"tencent", "cwp", "Columns", "no column choice", "leave Columns empty"}},
 		{"sort", export.Request{Target: export.Vulnerabilities{}, Sort: &export.Sort{Field: "name"}}, []string{"tencent", "Sort", "CWP ExportVulList has no sort"}},
 		{"limit", export.Request{Target: export.Vulnerabilities{}, Limit: 10}, []string{"tencent", "Limit", "no paging"}},
 		{"offset", export.Request{Target: export.Vulnerabilities{}, Offset: 10}, []string{"tencent", "Offset"}},

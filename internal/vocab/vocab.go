@@ -349,6 +349,7 @@ type Spec struct {
 	Columns     Columns
 	Sort        bool   // whether Request.Sort is supported (by any column)
 	NoSort      string // without Sort, the vendor fact that says why, for the error (e.g. "HSS ExportContainerList has no sort"); optional
+	NoColumns   string // without Columns, the vendor fact that says why, for the error; optional
 	Offset      bool   // whether Request.Offset is supported
 	MaxLimit    int    // rows per job; 0 = no paging
 	MaxIDs      int    // ids per job (assets); 0 = no id limit of this kind
@@ -371,6 +372,9 @@ func (s Spec) Check(kind export.Kind, req export.Request) (Checked, error) {
 	var err error
 	if c.Filters, err = s.Filters.Translate(kind, req.Filters); err != nil {
 		return Checked{}, err
+	}
+	if len(req.Columns) > 0 && len(s.Columns) == 0 && s.NoColumns != "" {
+		return Checked{}, errs.Invalid("Columns: %s exports take no columns here (%s); leave Columns empty", kind, s.NoColumns)
 	}
 	if c.Columns, err = s.Columns.Translate(kind, req.Columns); err != nil {
 		return Checked{}, err

@@ -194,3 +194,14 @@ func TestTitlesAndDescribed(t *testing.T) {
 		t.Error("Close did not close the body")
 	}
 }
+
+func TestSpecNoColumns(t *testing.T) {
+	req := export.Request{Columns: export.Cols("name")}
+	_, err := Spec{NoColumns: "the vendor has no column choice"}.Check("k", req)
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "the vendor has no column choice") {
+		t.Errorf("with NoColumns: %v", err)
+	}
+	if _, err := (Spec{}).Check("k", req); !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "take no columns") {
+		t.Errorf("without NoColumns: %v", err)
+	}
+}
