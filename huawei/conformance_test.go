@@ -35,6 +35,10 @@ func TestConformance(t *testing.T) {
 			export.KindAssets: {
 				Target: export.Assets{AppIDs: []string{"app-order-0001"}, TaskIDs: []string{"task-fdi-0001"}},
 			},
+			export.KindVulnerabilities: {
+				Target:  export.Vulnerabilities{},
+				Filters: []export.Filter{export.Eq("level", "critical", "high"), export.Eq("category", "linux")},
+			},
 		},
 		Invalid: map[string]export.Request{
 			"containers Like":          {Target: export.Containers{}, Filters: []export.Filter{export.Like("container_name", "ngi")}},
@@ -47,8 +51,11 @@ func TestConformance(t *testing.T) {
 			"assets id of 33 chars":    {Target: export.Assets{TaskIDs: []string{"123456789012345678901234567890123"}}},
 			"assets filters":           {Target: export.Assets{AppIDs: []string{"a"}}, Filters: []export.Filter{export.Eq("status", "running")}},
 			"assets instance with a /": {Target: export.Assets{InstanceID: "a/b", AppIDs: []string{"a"}}},
+			"vulnerabilities cve_id":   {Target: export.Vulnerabilities{}, Filters: []export.Filter{export.Eq("cve_id", "6387")}},
+			"vulnerabilities sort":     {Target: export.Vulnerabilities{}, Sort: &export.Sort{Field: "name"}},
+			"vulnerabilities ep":       {Target: export.Vulnerabilities{EnterpriseProject: "a/b"}},
 		},
-		SilentFailures: []export.Kind{export.KindContainers},
+		SilentFailures: []export.Kind{export.KindContainers, export.KindVulnerabilities},
 		Secrets: func(e providertest.Emulator) []string {
 			o := e.(*huaweitest.Server).Options()
 			return []string{o.SK}

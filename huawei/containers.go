@@ -248,6 +248,19 @@ func hssStatus(job export.Job, t hssTask) (export.Status, error) {
 	return st, nil
 }
 
+// hssFileTables is, by kind, what the adapter knows of the HSS files it
+// downloads: the default headers sent in export_headers and the
+// export_headers keys, with the neutral key of each, and for
+// vulnerabilities the neutral spelling of cells (see Download).
+var hssFileTables = map[export.Kind]vocab.FileTable{
+	export.KindContainers:      {Titles: containerColumns.Titles()},
+	export.KindVulnerabilities: {Titles: hssVulnColumns.Titles(), Cell: hssVulCell},
+}
+
+// downloadContainers fetches an HSS export file (ListDownloadExportedFile),
+// for containers and vulnerabilities jobs alike. The body it returns also
+// has a Columns method giving the neutral key of each default title, which
+// rows.NewReader uses, and NeutralCell (hssFileTables).
 func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
 	if err := checkID("File.ID (HSS file_id)", f.ID, 128); err != nil {
 		return nil, err
@@ -258,7 +271,7 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 	if err != nil {
 		return nil, err
 	}
-	return resp.Body, nil
+	return vocab.Describe(resp.Body, hssFileTables[job.Kind]), nil
 }
 
 // entQuery is an HSS query of the given key, value pairs plus

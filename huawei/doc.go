@@ -1,6 +1,6 @@
 // Package huawei is the cloudexport adapter for Huawei Cloud: container
-// inventory exports and scan policies of HSS (Host Security Service, API v5)
-// and asset exports of ROMA Connect (API v2).
+// inventory and host-vulnerability exports and scan policies of HSS (Host
+// Security Service, API v5) and asset exports of ROMA Connect (API v2).
 //
 // New returns a *Provider, which implements provider.Provider and
 // provider.Downloader. Requests are signed with the Huawei Cloud SDK's own
@@ -77,7 +77,42 @@
 // on every cloud.
 // HSS reports no progress (Progress -1); a finished task's file_id and
 // file_name become the File's ID and Name. Job.Scope holds project_id and,
-// when set, enterprise_project_id.
+// when set, enterprise_project_id. The body Download returns has a Columns
+// method (rows.Describer) mapping the default headers and the
+// export_headers keys to the neutral keys, so rows.NewReader reports them;
+// pass the request's Columns too (rows.Options.Columns) for custom headers.
+//
+// # Vulnerabilities
+//
+// export.Vulnerabilities maps to HSS ExportVuls
+// (POST /v5/{project_id}/vul/export, category=vul: one row per
+// vulnerability and host), polled and downloaded as containers are. The
+// filters become query parameters:
+//
+//	category  linux windows web_cms app emergency
+//	          -> type linux_vul windows_vul web_cms app_vul urgent_vul; one value
+//	level     critical high medium low -> repair_priority Critical High Medium Low,
+//	          several values as one comma list
+//	status    unfixed ignored fixed -> status vul_status_unfix vul_status_ignored
+//	          vul_status_fixed; one value; absent = none sent (every status)
+//	name      1–256 characters -> vul_name; Eq or Like, sent alike
+//	cve_id    Huawei only, e.g. CVE-2024-6387 -> cve_id; Eq, one value
+//
+// Columns become export_headers [[key, header], …]:
+//
+//	name vul_name, cve_id cve_id, level repair_priority, category type,
+//	status status, host_id host_id, host_name host_name, host_ip host_ip,
+//	component app_name, first_seen first_scan_time, last_seen scan_time
+//
+// in that order when none are given, the neutral keys Tencent's files yield
+// too. Limit becomes export_size (1..100000; 0 sends 100000), Offset offset;
+// Sort is rejected. The enterprise project is the target's, else
+// Options.EnterpriseProject, else none. Cells are read as HSS writes them
+// (e.g. Critical, vul_status_unfix; times in epoch milliseconds); the
+// downloaded body's NeutralCell(key, cell) method spells level, category
+// and status the neutral way (critical, linux, unfixed; vul_status_verified
+// is checking) and first_seen and last_seen as RFC 3339 in UTC, keeping
+// what it does not know.
 //
 // # Assets
 //
@@ -192,4 +227,9 @@
 // (RUNNING/SUCCEEDED/FAILED and Running/Success/Failed/Finished are all
 // accepted; a progress_percent above 1 is read as a percentage); and
 // whether ROMA rejects a second archive download with 400, 404 or 410.
+// For vulnerabilities: the allowed export_headers keys (the field names of
+// the ListVulnerabilities and ListVulHosts answers are used; no list is
+// published), the largest export_size (100000, the containers bound, is
+// used), whether type and status take comma lists (one value is sent), how
+// vul_name matches, and the spelling of the file's cells.
 package huawei

@@ -57,7 +57,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	// Output:
-	// [Container Name Status]
+	// [container_name status]
 	// [nginx-web Running]
 	// [redis-cache Running]
 }

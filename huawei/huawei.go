@@ -273,6 +273,9 @@ var table = &door.Door[*Provider]{
 		{Kind: export.KindAssets, Service: ServiceROMA, Spec: assetSpec,
 			Create: (*Provider).createAssets, Poll: (*Provider).pollAssets, Download: (*Provider).downloadAssets,
 			CheckJob: (*Provider).checkAssetScope},
+		{Kind: export.KindVulnerabilities, Service: ServiceHSS, Spec: vulnSpec,
+			Create: (*Provider).createVulns, Poll: (*Provider).pollContainers, Download: (*Provider).downloadContainers,
+			CheckJob: (*Provider).checkScope},
 	},
 	Schedules: []door.Schedule[*Provider]{
 		{Kind: scan.RegistryImages, Service: ServiceHSS, Read: (*Provider).registrySchedule},

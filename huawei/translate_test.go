@@ -327,6 +327,11 @@ func TestCapabilities(t *testing.T) {
 					"risky", "low_risk", "medium_risk", "high_risk", "fatal_risk", "create_time", "restart_count", "cpu_limit", "memory_limit"},
 			},
 			export.KindAssets: {MaxIDs: 100, Concurrency: 1},
+			export.KindVulnerabilities: {
+				MaxLimit: 100000, Offset: true,
+				Filters: []string{"category", "level", "status", "name", "cve_id"},
+				Columns: []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen"},
+			},
 		},
 		Schedules: []scan.Kind{scan.RegistryImages, scan.HostVulnerabilities},
 	}

@@ -34,6 +34,8 @@ package huawei
 //     Like send it as it is.
 
 import (
+	"context"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -41,9 +43,13 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/provider"
 )
+
+// actionExportVuls is the HSS operation that starts a vulnerabilities export.
+const actionExportVuls = "ExportVuls"
 
 // maxVulExportSize is the largest export_size sent, and the default
 // (UNCONFIRMED, see the file comment).
@@ -98,29 +104,15 @@ var hssVulnColumns = vocab.Columns{
 	{Key: "last_seen", Vendor: "scan_time", Header: "Last Seen"},
 }
 
-// hssVulnKeys returns the neutral key of each column title of an HSS
-// vulnerabilities file: a default title or an export_headers key of
-// hssVulnColumns (ignoring case and surrounding space) becomes its neutral
-// key; any other title, such as a caller's custom Header, is kept as given.
-func hssVulnKeys(header []string) []string {
-	out := make([]string, len(header))
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		out[i] = h
-		for _, c := range hssVulnColumns {
-			if strings.EqualFold(c.Header, h) || strings.EqualFold(c.Vendor, h) {
-				out[i] = c.Key
-				break
-			}
-		}
-	}
-	return out
-}
-
 // exportVulsBody is the HSS ExportVulRequestBody the adapter sends.
 type exportVulsBody struct {
 	ExportHeaders [][]string `json:"export_headers"` // [key, title] pairs
 }
+
+// vulnSpec is what a vulnerabilities request may ask for: the filter and
+// column tables, Offset, and up to maxVulExportSize rows; no sort.
+var vulnSpec = vocab.Spec{Filters: hssVulnFilters, Columns: hssVulnColumns, Offset: true, MaxLimit: maxVulExportSize,
+	NoSort: "HSS ExportVuls has no sort"}
 
 // vulnExport is a validated vulnerabilities request in HSS terms.
 type vulnExport struct {
@@ -129,32 +121,10 @@ type vulnExport struct {
 	body       exportVulsBody // ExportVulRequestBody
 }
 
-// vulnerabilitiesRequest validates a vulnerabilities request and translates
-// it into an HSS ExportVuls call (query and body) from the tables. defaultEP
-// is the provider's enterprise project, used when the target names none. It
-// sends nothing. Errors are InvalidArgument, attributed to huawei hss,
-// naming the field and what HSS accepts.
-func vulnerabilitiesRequest(t export.Vulnerabilities, req export.Request, defaultEP string) (vulnExport, error) {
-	x, err := translateVulns(t, req, defaultEP)
-	return x, errs.Attribute(err, Name, ServiceHSS)
-}
-
-func translateVulns(t export.Vulnerabilities, req export.Request, defaultEP string) (vulnExport, error) {
-	const kind = export.KindVulnerabilities
-	if req.Sort != nil {
-		return vulnExport{}, errs.Invalid("Sort: %s exports cannot be sorted (HSS ExportVuls has no sort); leave Sort nil", kind)
-	}
-	if err := vocab.Paging(kind, req, true, maxVulExportSize); err != nil {
-		return vulnExport{}, err
-	}
-	filters, err := hssVulnFilters.Translate(kind, req.Filters)
-	if err != nil {
-		return vulnExport{}, err
-	}
-	cols, err := hssVulnColumns.Translate(kind, req.Columns)
-	if err != nil {
-		return vulnExport{}, err
-	}
+// vulnerabilitiesRequest builds the HSS ExportVuls call (query and body)
+// of a request the door checked (c): the target's enterprise project, else
+// defaultEP (the provider's), checked as an id. It sends nothing.
+func vulnerabilitiesRequest(t export.Vulnerabilities, req export.Request, c vocab.Checked, defaultEP string) (vulnExport, error) {
 	ep := t.EnterpriseProject
 	if ep == "" {
 		ep = defaultEP
@@ -164,7 +134,44 @@ func translateVulns(t export.Vulnerabilities, req export.Request, defaultEP stri
 			return vulnExport{}, err
 		}
 	}
-	return vulnCall(ep, req.Limit, req.Offset, filters, cols), nil
+	return vulnCall(ep, req.Limit, req.Offset, c.Filters, c.Columns), nil
+}
+
+// createVulns starts an HSS ExportVuls task (POST /v5/{project_id}/vul/export).
+func (p *Provider) createVulns(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
+	t, err := door.Target[export.Vulnerabilities](req)
+	if err != nil {
+		return export.Job{}, err
+	}
+	x, err := vulnerabilitiesRequest(t, req, c, p.entProject)
+	if err != nil {
+		return export.Job{}, err
+	}
+	if req.DryRun {
+		return export.Job{}, nil
+	}
+	body, err := jsonBody(x.body)
+	if err != nil {
+		return export.Job{}, err
+	}
+	var out struct {
+		TaskID string `json:"task_id"`
+	}
+	err = p.callJSON(ctx, call{service: ServiceHSS, action: actionExportVuls, method: http.MethodPost,
+		project: p.projectID, path: "/v5/" + p.projectID + "/vul/export", query: x.query, body: body}, &out)
+	if err != nil {
+		return export.Job{}, err
+	}
+	if out.TaskID == "" {
+		return export.Job{}, &provider.Error{Code: provider.Internal, Provider: Name, Service: ServiceHSS, Action: actionExportVuls,
+			HTTPStatus: http.StatusOK, Message: "the answer has no task_id"}
+	}
+	job := export.Job{Provider: Name, Service: ServiceHSS, Kind: export.KindVulnerabilities, ID: out.TaskID, Region: p.region,
+		Scope: map[string]string{"project_id": p.projectID}, Created: time.Now().UTC()}
+	if x.entProject != "" {
+		job.Scope["enterprise_project_id"] = x.entProject
+	}
+	return job, nil
 }
 
 // vulnCall builds the ExportVuls query and body from a request already
@@ -211,39 +218,24 @@ var hssVulCells = map[string]vocab.Enums{
 	},
 }
 
-// hssVulTable turns the header and rows of an HSS vulnerabilities file into
-// neutral keys (hssVulnKeys) and rows whose level, status and category cells
-// are neutral values (hssVulCells) and whose first_seen and last_seen (epoch
-// milliseconds, as the HSS API states times) are RFC 3339 in UTC. Cells it
-// cannot translate are kept as given; rows are copied, never changed in
-// place.
-func hssVulTable(header []string, rows [][]string) ([]string, [][]string) {
-	keys := hssVulnKeys(header)
-	out := make([][]string, len(rows))
-	for i, row := range rows {
-		r := make([]string, len(row))
-		for j, cell := range row {
-			r[j] = cell
-			if j >= len(keys) {
-				continue
-			}
-			cell = strings.TrimSpace(cell)
-			switch keys[j] {
-			case "first_seen", "last_seen":
-				if ms, err := strconv.ParseInt(cell, 10, 64); err == nil && ms >= 0 && ms <= maxEpochMillis {
-					r[j] = time.UnixMilli(ms).UTC().Format(time.RFC3339)
-				}
-			default:
-				if es, ok := hssVulCells[keys[j]]; ok {
-					if n, ok := es.ToNeutral(cell); ok {
-						r[j] = n
-					}
-				}
-			}
+// hssVulCell returns a cell of an HSS vulnerabilities file, from the
+// column with neutral key key, the neutral way: level, status and category
+// by hssVulCells, first_seen and last_seen (epoch milliseconds, as the HSS
+// API states times) as RFC 3339 in UTC. A cell it cannot translate is
+// returned as given.
+func hssVulCell(key, cell string) string {
+	c := strings.TrimSpace(cell)
+	switch key {
+	case "first_seen", "last_seen":
+		if ms, err := strconv.ParseInt(c, 10, 64); err == nil && ms >= 0 && ms <= maxEpochMillis {
+			return time.UnixMilli(ms).UTC().Format(time.RFC3339)
 		}
-		out[i] = r
+	default:
+		if n, ok := hssVulCells[key].ToNeutral(c); ok {
+			return n
+		}
 	}
-	return keys, out
+	return cell
 }
 
 // maxEpochMillis bounds the times read from a file (the year 9999).

@@ -2,7 +2,7 @@ package huawei
 
 import (
 	"encoding/json"
-	"errors"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,7 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
 // defaultVulHeaders is export_headers for the default columns.
@@ -22,6 +23,17 @@ var defaultVulHeaders = [][]string{
 
 func vulnReq(fs ...export.Filter) export.Request {
 	return export.Request{Target: export.Vulnerabilities{}, Filters: fs}
+}
+
+// hssRequest checks req at the front door and builds the ExportVuls call
+// from what the door handed over, as CreateExportJob does.
+func hssRequest(t export.Vulnerabilities, req export.Request, defaultEP string) (vulnExport, error) {
+	req.Target = t
+	_, c, err := table.CheckRequest(req)
+	if err != nil {
+		return vulnExport{}, err
+	}
+	return vulnerabilitiesRequest(t, req, c, defaultEP)
 }
 
 // vq is the ExportVuls query for the defaults plus extra name/value pairs.
@@ -68,7 +80,7 @@ func TestVulnerabilitiesTranslation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := vulnerabilitiesRequest(c.target, c.req, c.defaultEP)
+			got, err := hssRequest(c.target, c.req, c.defaultEP)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +96,7 @@ func TestVulnerabilitiesTranslation(t *testing.T) {
 
 // TestVulnerabilitiesWire pins the JSON body HSS receives.
 func TestVulnerabilitiesWire(t *testing.T) {
-	x, err := vulnerabilitiesRequest(export.Vulnerabilities{}, export.Request{Columns: export.Cols("name", "level")}, "")
+	x, err := hssRequest(export.Vulnerabilities{}, export.Request{Columns: export.Cols("name", "level")}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,51 +109,17 @@ func TestVulnerabilitiesWire(t *testing.T) {
 	}
 }
 
-func TestVulnerabilitiesRejected(t *testing.T) {
-	cases := []struct {
-		name string
-		req  export.Request
-		ep   string
-		want []string // every one must appear in the message
-	}{
-		{"unknown field", vulnReq(export.Eq("severity", "high")), "", []string{"huawei", "hss", "Filters[0]", "severity", "category, level, status, name, cve_id"}},
-		{"bad category", vulnReq(export.Eq("category", "kernel")), "", []string{"huawei", "category", "kernel", "linux, windows, web_cms, app, emergency"}},
-		{"two categories", vulnReq(export.Eq("category", "linux", "app")), "", []string{"huawei", "category", "one value"}},
-		{"bad level", vulnReq(export.Eq("level", "notice")), "", []string{"huawei", "level", "notice", "critical, high, medium, low"}},
-		{"bad status", vulnReq(export.Eq("status", "fixing")), "", []string{"huawei", "status", "fixing", "unfixed, ignored, fixed"}},
-		{"two statuses", vulnReq(export.Eq("status", "unfixed", "ignored")), "", []string{"huawei", "status", "one value"}},
-		{"Like on an enum", vulnReq(export.Like("category", "lin")), "", []string{"huawei", "category", "Like"}},
-		{"empty name", vulnReq(export.Like("name", "")), "", []string{"huawei", "name", "too short"}},
-		{"long name", vulnReq(export.Like("name", strings.Repeat("x", 257))), "", []string{"huawei", "name", "at most 256"}},
-		{"malformed cve_id", vulnReq(export.Eq("cve_id", "2024-6387")), "", []string{"huawei", "cve_id", "CVE-2024-6387"}},
-		{"Like on cve_id", vulnReq(export.Like("cve_id", "CVE-2024")), "", []string{"huawei", "cve_id", "Like"}},
-		{"unknown column", export.Request{Columns: export.Cols("cvss")}, "", []string{"huawei", "Columns[0]", "cvss", "name, cve_id, level, category"}},
-		{"two-line header", export.Request{Columns: []export.Column{{Key: "name", Header: "a\nb"}}}, "", []string{"huawei", "Columns[0]", "one line"}},
-		{"sort", export.Request{Sort: &export.Sort{Field: "name"}}, "", []string{"huawei", "Sort", "no sort"}},
-		{"limit too big", export.Request{Limit: 100001}, "", []string{"huawei", "Limit", "100000"}},
-		{"negative offset", export.Request{Offset: -1}, "", []string{"huawei", "Offset", "negative"}},
-		{"enterprise project with a slash", export.Request{Target: export.Vulnerabilities{EnterpriseProject: "a/b"}}, "", []string{"huawei", "Target.EnterpriseProject"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			tgt, _ := c.req.Target.(export.Vulnerabilities)
-			_, err := vulnerabilitiesRequest(tgt, c.req, c.ep)
-			if !errors.Is(err, errs.ErrInvalidArgument) {
-				t.Fatalf("err = %v; want ErrInvalidArgument", err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-		})
-	}
-}
-
-func TestHSSVulnKeys(t *testing.T) {
-	header := []string{"Vulnerability Name", "cve id", "Level", "Category", "Status", "Host ID", "Host Name", " Host IP ", "Component", "First Seen", "Last Seen", "scan_time", "漏洞名称"}
+// TestHSSVulnTitles reads a file header through package rows as Download
+// hands it over: default titles and export_headers keys become neutral keys
+// (ignoring case and surrounding space), others stay.
+func TestHSSVulnTitles(t *testing.T) {
+	line := "Vulnerability Name,cve id,Level,Category,Status,Host ID,Host Name, Host IP ,Component,First Seen,Last Seen,scan_time,漏洞名称\n"
 	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "last_seen", "漏洞名称"}
-	if d := cmp.Diff(want, hssVulnKeys(header)); d != "" {
+	header, _, err := rows.ReadAll(vocab.Describe(io.NopCloser(strings.NewReader(line)), hssFileTables[export.KindVulnerabilities]), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, header); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
 	}
 	// Both clouds must yield the same neutral set; Tencent pins its own list
@@ -151,26 +129,17 @@ func TestHSSVulnKeys(t *testing.T) {
 	}
 }
 
-func TestHSSVulTable(t *testing.T) {
-	header := []string{"Vulnerability Name", "Level", "Category", "Status", "First Seen", "Last Seen", "备注"}
-	rows := [][]string{
-		{"openssh", "Critical", "linux_vul", "vul_status_unfix", "1719900000000", "1795900000000", "x"},
-		{"log4j", "HIGH", "app_vul", "vul_status_fixing", "-5", "", "y"},
-		{"rdp", "Unknown", "urgent_vul", "vul_status_verified", "99999999999999999", "0"},
-	}
-	keys, got := hssVulTable(header, rows)
-	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
-		t.Errorf("keys (-want +got):\n%s", d)
-	}
-	want := [][]string{
-		{"openssh", "critical", "linux", "unfixed", "2024-07-02T06:00:00Z", "2026-11-28T21:06:40Z", "x"},
-		{"log4j", "high", "app", "vul_status_fixing", "-5", "", "y"},
-		{"rdp", "Unknown", "emergency", "checking", "99999999999999999", "1970-01-01T00:00:00Z"},
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("rows (-want +got):\n%s", d)
-	}
-	if rows[0][1] != "Critical" {
-		t.Error("hssVulTable changed its input")
+func TestHSSVulCell(t *testing.T) {
+	for _, c := range []struct{ key, cell, want string }{
+		{"level", "Critical", "critical"}, {"level", "HIGH", "high"}, {"level", "Unknown", "Unknown"},
+		{"category", "linux_vul", "linux"}, {"category", "app_vul", "app"}, {"category", "urgent_vul", "emergency"},
+		{"status", "vul_status_unfix", "unfixed"}, {"status", "vul_status_verified", "checking"}, {"status", "vul_status_fixing", "vul_status_fixing"},
+		{"first_seen", "1719900000000", "2024-07-02T06:00:00Z"}, {"last_seen", " 0 ", "1970-01-01T00:00:00Z"},
+		{"first_seen", "-5", "-5"}, {"last_seen", "99999999999999999", "99999999999999999"}, {"last_seen", "", ""},
+		{"name", "Critical", "Critical"},
+	} {
+		if got := hssVulCell(c.key, c.cell); got != c.want {
+			t.Errorf("hssVulCell(%q, %q) = %q; want %q", c.key, c.cell, got, c.want)
+		}
 	}
 }

@@ -301,9 +301,10 @@ func TestCapabilities(t *testing.T) {
 				Filters: []string{"name", "version", "type", "vul_level", "has_vul"},
 				Columns: []string{"name", "version", "path", "type", "vul_count", "image_id"},
 			},
-			export.KindMachineImages: {},
+			export.KindMachineImages:   {},
+			export.KindVulnerabilities: {Filters: []string{"category", "level", "status", "name"}},
 		},
-		Schedules: []scan.Kind{scan.RegistryImages},
+		Schedules: []scan.Kind{scan.RegistryImages, scan.HostVulnerabilities},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("capabilities (-want +got):\n%s", d)

@@ -247,8 +247,21 @@ func fileName(jobID, raw string) string {
 	return id + ".xlsx"
 }
 
-// downloadComponents fetches the TCSS DownloadURL; see Download.
-func (p *Provider) downloadComponents(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
+// fileTables is, by kind, what the adapter knows of the files it
+// downloads: their column titles with the neutral key of each, and the
+// neutral spelling of their cells (see Download). Components are not
+// listed: the titles TCSS writes are UNCONFIRMED (the emulator's
+// "Component" is not componentColumns' "Name"), and a header half mapped
+// to keys is worse than one left as the vendor wrote it.
+var fileTables = map[export.Kind]vocab.FileTable{
+	export.KindVulnerabilities: {Titles: cwpVulTitles, Cell: cwpVulCell},
+}
+
+// downloadURL fetches a result file's presigned URL (TCSS DownloadURL, CWP
+// DownloadUrl), attributed to the job's service. The body it returns also
+// has a Columns method giving the neutral key of each column title of the
+// kind's file, which rows.NewReader uses, and NeutralCell (fileTables).
+func (p *Provider) downloadURL(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
 	if f.URL == "" {
 		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
 	}
@@ -258,7 +271,7 @@ func (p *Provider) downloadComponents(ctx context.Context, job export.Job, f exp
 		return nil, errs.Invalid("File.URL: %s is not an http or https URL", where)
 	}
 	var resp *http.Response
-	err = p.loop.Do(ctx, serviceTCSS, actionDownload, func(ctx context.Context) error {
+	err = p.loop.Do(ctx, job.Service, actionDownload, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
 		if err != nil {
 			return errs.Invalid("File.URL: %s cannot be requested", where)
@@ -272,7 +285,7 @@ func (p *Provider) downloadComponents(ctx context.Context, job export.Job, f exp
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			resp.Body.Close()
-			e := transport.StatusError(provider.Call{Provider: Name, Service: serviceTCSS, Action: actionDownload}, nil, resp.StatusCode, "")
+			e := transport.StatusError(provider.Call{Provider: Name, Service: job.Service, Action: actionDownload}, nil, resp.StatusCode, "")
 			e.Message = "fetch " + where
 			return e
 		}
@@ -281,5 +294,5 @@ func (p *Provider) downloadComponents(ctx context.Context, job export.Job, f exp
 	if err != nil {
 		return nil, err
 	}
-	return resp.Body, nil
+	return vocab.Describe(resp.Body, fileTables[job.Kind]), nil
 }

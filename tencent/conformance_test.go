@@ -53,6 +53,10 @@ func TestConformance(t *testing.T) {
 			export.KindMachineImages: {
 				Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxDataImage}, Bucket: tencenttest.Bucket, Format: "qcow2"},
 			},
+			export.KindVulnerabilities: {
+				Target:  export.Vulnerabilities{},
+				Filters: []export.Filter{export.Eq("level", "critical", "high"), export.Eq("category", "linux")},
+			},
 		},
 		Invalid: map[string]export.Request{
 			"components: bad vul_level":     {Target: export.Components{ImageID: tencenttest.SeedImageID}, Filters: []export.Filter{export.Eq("vul_level", "severe")}},
@@ -62,10 +66,14 @@ func TestConformance(t *testing.T) {
 			"images: no bucket":             {Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}}},
 			"images: bad format":            {Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}, Bucket: tencenttest.Bucket, Format: "iso"}},
 			"images: prefixes do not match": {Target: export.MachineImages{ImageIDs: []string{tencenttest.SeedLinuxImage}, Bucket: tencenttest.Bucket, FilePrefixes: []string{"a", "b"}}},
+			"vulnerabilities: cve_id":       {Target: export.Vulnerabilities{}, Filters: []export.Filter{export.Eq("cve_id", "CVE-2024-6387")}},
+			"vulnerabilities: columns":      {Target: export.Vulnerabilities{}, Columns: export.Cols("name")},
+			"vulnerabilities: bad level":    {Target: export.Vulnerabilities{}, Filters: []export.Filter{export.Eq("level", "notice")}},
 		},
 		// CVM reports no failure reason: a failed export is seen only as an
 		// image state (DescribeImages), so the emulator's reason cannot travel.
-		SilentFailures: []export.Kind{export.KindMachineImages},
+		// CWP ExportTasks says only ERROR.
+		SilentFailures: []export.Kind{export.KindMachineImages, export.KindVulnerabilities},
 		Secrets: func(em providertest.Emulator) []string {
 			_, key := em.(*tencenttest.Server).Credentials() // the secret id is not a secret; the key is
 			return []string{key}

@@ -1,7 +1,9 @@
 // Package tencent is the cloudexport adapter for Tencent Cloud: component
 // exports of container images through TCSS (Tencent Container Security
 // Service, API 2020-11-01), machine-image exports through CVM (API
-// 2017-03-12), and the TCSS registry-image scan schedule.
+// 2017-03-12), host-vulnerability exports through CWP (Cloud Workload
+// Protection, API 2018-02-28), the TCSS registry-image scan schedule and the
+// CWP host-vulnerability scan schedule.
 //
 // New returns a *Provider, which implements provider.Provider and
 // provider.Downloader:
@@ -41,8 +43,8 @@
 // whole seconds, as the SDK counts them; 60 seconds when it has none); its
 // other fields are not used, and the client itself is never modified;
 // Download goes through the same transport. Redirects are never followed
-// (see package provider). Options.Endpoints["cwp"] is accepted for CWP
-// (https://cwp.tencentcloudapi.com). The SDK's shared
+// (see package provider). Options.Endpoints["cwp"] replaces
+// https://cwp.tencentcloudapi.com for CWP. The SDK's shared
 // common.DefaultHttpClient must be left nil: New refuses to run with it set,
 // because the SDK would modify that shared client.
 //
@@ -104,7 +106,43 @@
 // for these files: they are objects in the caller's own COS bucket at
 // File.Path, and Download returns ErrUnsupported saying so.
 //
-// # Scan schedule
+// # Vulnerabilities (CWP)
+//
+// export.Vulnerabilities maps to CWP ExportVulList (its EnterpriseProject
+// is a Huawei notion and is ignored, so one request runs on both clouds).
+// The filters become CWP Filters:
+//
+//	filter    CWP Filter.Name  values
+//	category  VulCategory      linux 4, windows 5, web_cms 1, app 2; one value;
+//	          IfEmergency      emergency is sent as IfEmergency=yes instead
+//	level     Level            critical 4, high 3, medium 2, low 1
+//	status    Status           unfixed 0, ignored 1, fixed 3
+//	name      VulName          any text up to 256 characters, one value; Eq or Like
+//
+// CWP marks Status required; a request without a status filter sends
+// Status 0, 1, 3 and 5 (5: being checked), every state, because users
+// expect "all". cve_id (a Huawei HSS filter) is rejected with
+// ErrInvalidArgument saying CWP has no CVE filter. IfDetail 1 is always
+// sent, for one row per vulnerability and host. CWP has no column choice,
+// sort or paging: Columns, Sort, Offset and Limit are rejected.
+//
+// The Job has Service "cwp" and ID the TaskId. PollJob reads ExportTasks:
+// PENDING is running, FINISHED succeeded with one File{Name, URL} (the
+// DownloadUrl; FileName when it is a plain file name), ERROR failed (CWP
+// gives no reason); another Status is an Internal error. Download fetches
+// the DownloadUrl. CWP does not document its file's columns; the body
+// Download returns has a Columns method (rows.Describer) mapping the titles
+// this package expects (cwpVulTitles: the console's Chinese field names and
+// English ones) to the neutral keys name, cve_id, level, category, status,
+// host_id, host_name, host_ip, component, first_seen and last_seen, the
+// keys Huawei's files yield too, so rows.NewReader reports them. Cells are
+// read as CWP writes them (e.g. 严重, 待处理; times in China Standard
+// Time); the body's NeutralCell(key, cell) method spells level, category and
+// status the neutral way (critical, linux, unfixed; 5 and 检测中 are
+// checking) and first_seen and last_seen as RFC 3339 in UTC, keeping what it
+// does not know.
+//
+// # Scan schedules
 //
 // GetScanSchedule(scan.Query{Kind: scan.RegistryImages}) reads
 // DescribeImageRegistryTimingScanTask:
@@ -126,7 +164,20 @@
 //	LastScanTime          LastScan, read as China Standard Time (UTC+8)
 //	ScanResult            LastResult
 //
-// scan.HostVulnerabilities is ErrUnsupported.
+// GetScanSchedule(scan.Query{Kind: scan.HostVulnerabilities}) reads CWP
+// DescribeScanVulSetting:
+//
+//	EnableScan 1          Enabled
+//	TimerInterval n       Period{n, Day}
+//	TimerTime             At, normalised to HH:MM
+//	EndTime               Until, when it is a time of day (the scan window's end)
+//	Uuids                 HostIDs, Scope selected; empty = all hosts (Scope all)
+//	                      Types: vulnerabilities
+//
+// The categories and levels scanned, emergency vulnerabilities, the
+// window's StartTime, ScanMethod and ClickTimeout have no neutral home:
+// HostVulScanSetting returns them (Categories and Levels in the neutral
+// vocabulary of vulnerabilities exports).
 //
 // # Errors
 //
@@ -189,7 +240,8 @@
 // As(**common.Client) yields the TCSS generic client and
 // As(**v20170312.Client) the CVM client, both configured like the provider.
 // RegistryScanTask returns the TCSS timed-scan task as TCSS states it
-// (TimingScanTask). Vendor fields with no neutral home, reachable there:
+// (TimingScanTask), HostVulScanSetting the CWP host-vulnerability scan
+// setting (DescribeScanVulSetting, field for field). Vendor fields with no neutral home, reachable there:
 //
 //   - ImageInfo.Force, the per-image force-scan flag (a string);
 //   - All, the deprecated scan-all switch (used for Scope only when
@@ -220,4 +272,14 @@
 //     both that and a plain answer count as passing.
 //   - How many images one ExportImages call accepts.
 //   - Whether DownloadURL is presigned and how long it stays valid.
+//   - CWP's vulnerability file: its column titles (cwpVulTitles holds our
+//     reading, in one place, so that a report fixes it in one line), its
+//     cell words and time zone, and whether it has a row cap.
+//   - CWP Level 4: the ExportVulList comment calls it notice (提示), the
+//     DescribeScanVulSetting and VulInfoList comments critical (严重); this
+//     package reads critical.
+//   - CWP Filter.ExactMatch: commented "fuzzy search"; true is sent for Eq.
+//   - CWP IfDetail 1 read as one row per vulnerability and host.
+//   - CWP DescribeScanVulSetting StartTime and EndTime: their form (a time
+//     of day is assumed for Until).
 package tencent

@@ -143,7 +143,7 @@ func (f *fake) options() Options {
 		Region:    "ap-guangzhou",
 		SecretID:  "AKIDfakeid",
 		SecretKey: "fake-secret-key",
-		Endpoints: map[string]string{"tcss": f.srv.URL, "cvm": f.srv.URL},
+		Endpoints: map[string]string{"tcss": f.srv.URL, "cvm": f.srv.URL, "cwp": f.srv.URL},
 		Retry:     provider.RetryPolicy{MaxAttempts: 3, Backoff: provider.Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}},
 	}
 }

@@ -3,6 +3,7 @@ package tencent
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,13 +104,38 @@ func TestRegistryScanTaskKeepsForce(t *testing.T) {
 func TestOtherSchedulesUnsupported(t *testing.T) {
 	f := newFake(t)
 	p := f.provider()
-	if _, err := p.GetScanSchedule(context.Background(), scan.Query{Kind: scan.HostVulnerabilities}); !errors.Is(err, provider.ErrUnsupported) {
-		t.Errorf("host-vulnerabilities: err = %v, want ErrUnsupported", err)
+	if _, err := p.GetScanSchedule(context.Background(), scan.Query{Kind: "no-such-schedule"}); !errors.Is(err, provider.ErrUnsupported) {
+		t.Errorf("unknown kind: err = %v, want ErrUnsupported", err)
+	} else if !strings.Contains(err.Error(), "registry-images, host-vulnerabilities") {
+		t.Errorf("unknown kind: %q does not list the schedules served", err)
 	}
 	if _, err := p.GetScanSchedule(context.Background(), scan.Query{}); !errors.Is(err, provider.ErrInvalidArgument) {
 		t.Errorf("no kind: err = %v, want ErrInvalidArgument", err)
 	}
 	if f.count() != 0 {
 		t.Error("a request was sent")
+	}
+}
+
+// TestHostVulScheduleWire pins the CWP call behind the host-vulnerabilities
+// schedule: DescribeScanVulSetting with an empty body.
+func TestHostVulScheduleWire(t *testing.T) {
+	f := newFake(t)
+	f.on(actionDescribeScanVulSetting, answer{raw: `{"Response":{"TimerInterval":7,"TimerTime":"03:00","EnableScan":1,"Uuids":[],"RequestId":"r1"}}`})
+	got, err := f.provider().GetScanSchedule(context.Background(), scan.Query{Kind: scan.HostVulnerabilities})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Enabled: true, Period: scan.Period{Every: 7, Unit: scan.Day},
+		At: "03:00", Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeAll}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("schedule (-want +got):\n%s", d)
+	}
+	body, _ := f.last(actionDescribeScanVulSetting)
+	if d := cmp.Diff(map[string]any{}, body); d != "" {
+		t.Errorf("DescribeScanVulSetting body (-want +got):\n%s", d)
+	}
+	if h := f.lastHeader(actionDescribeScanVulSetting); h.Get("X-TC-Version") != "2018-02-28" {
+		t.Errorf("X-TC-Version = %q; want CWP's 2018-02-28", h.Get("X-TC-Version"))
 	}
 }

@@ -110,12 +110,15 @@ var table = &door.Door[*Provider]{
 	Provider: Name,
 	Kinds: []door.Kind[*Provider]{
 		{Kind: export.KindComponents, Service: serviceTCSS, Spec: componentSpec,
-			Create: (*Provider).createComponents, Poll: (*Provider).pollComponents, Download: (*Provider).downloadComponents},
+			Create: (*Provider).createComponents, Poll: (*Provider).pollComponents, Download: (*Provider).downloadURL},
 		{Kind: export.KindMachineImages, Service: serviceCVM, Spec: imageSpec,
 			Create: (*Provider).createImages, Poll: (*Provider).pollImages, Download: (*Provider).downloadImages},
+		{Kind: export.KindVulnerabilities, Service: serviceCWP, Spec: vulnSpec,
+			Create: (*Provider).createVulns, Poll: (*Provider).pollVulns, Download: (*Provider).downloadURL},
 	},
 	Schedules: []door.Schedule[*Provider]{
 		{Kind: scan.RegistryImages, Service: serviceTCSS, Read: (*Provider).registrySchedule},
+		{Kind: scan.HostVulnerabilities, Service: serviceCWP, Read: (*Provider).hostVulSchedule},
 	},
 }
 

@@ -29,11 +29,12 @@ package tencent
 //     Sort and Columns are rejected.
 
 import (
-	"fmt"
+	"context"
 	"strings"
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/scan"
@@ -62,7 +63,14 @@ var vulnFilters = vocab.Filters{
 		{Neutral: "fixed", Vendor: "3"},
 	}},
 	{Field: "name", Vendor: "VulName", Kind: vocab.String, MaxValues: 1, Fuzzy: true, MaxLen: maxVulNameLen},
+	{Field: "cve_id", NotHere: "tencent CWP ExportVulList has no CVE filter (cve_id is a Huawei HSS filter)"},
 }
+
+// vulnSpec is what a vulnerabilities request may ask for: filters only.
+// CWP has no column choice (its file yields the keys of cwpVulTitles), no
+// sort and no paging.
+var vulnSpec = vocab.Spec{Filters: vulnFilters, NoSort: "CWP ExportVulList has no sort",
+	NoColumns: "CWP ExportVulList has no column choice; its file reads back with the neutral keys Huawei's default columns have"}
 
 // cwpCategories are CWP's VulCategory numbers, and emergency.
 var cwpCategories = vocab.Enums{
@@ -86,58 +94,34 @@ var cwpLevels = vocab.Enums{
 // handles are sent: 0 pending, 1 ignored, 3 fixed, 5 being checked.
 var vulnStatusAll = []string{"0", "1", "3", "5"}
 
-// vulnNotOnCWP names the vendor-only filters of other clouds that CWP cannot
-// express, with the reason given to the caller.
-var vulnNotOnCWP = map[string]string{
-	"cve_id": "CWP ExportVulList has no CVE filter (it is a Huawei HSS filter)",
-}
-
 // cwpVulTitles maps the column titles of CWP's vulnerability export file to
-// neutral column keys. UNCONFIRMED: CWP documents neither the file nor its
+// neutral column keys; Download hands it to package rows (see fileTables). UNCONFIRMED: CWP documents neither the file nor its
 // titles; these follow the console's Chinese field names (VulInfoList
 // comments), with English spellings for the international console. Titles
 // not listed are kept as the file gives them.
-var cwpVulTitles = []struct{ Title, Key string }{
-	{"漏洞名称", "name"},
-	{"CVE编号", "cve_id"},
-	{"危害等级", "level"},
-	{"漏洞类型", "category"},
-	{"处理状态", "status"},
-	{"主机UUID", "host_id"},
-	{"主机名称", "host_name"},
-	{"主机IP", "host_ip"},
-	{"影响组件", "component"},
-	{"首次发现时间", "first_seen"},
-	{"最近检测时间", "last_seen"},
-	{"Vulnerability Name", "name"},
-	{"CVE ID", "cve_id"},
-	{"Threat Level", "level"},
-	{"Vulnerability Type", "category"},
-	{"Status", "status"},
-	{"Host UUID", "host_id"},
-	{"Host Name", "host_name"},
-	{"Host IP", "host_ip"},
-	{"Component", "component"},
-	{"First Detected", "first_seen"},
-	{"Last Detected", "last_seen"},
-}
-
-// cwpVulKeys returns the neutral key of each column title of a CWP
-// vulnerability file (by cwpVulTitles, ignoring case and surrounding space),
-// keeping unknown titles as given.
-func cwpVulKeys(header []string) []string {
-	out := make([]string, len(header))
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		out[i] = h
-		for _, t := range cwpVulTitles {
-			if strings.EqualFold(t.Title, h) {
-				out[i] = t.Key
-				break
-			}
-		}
-	}
-	return out
+var cwpVulTitles = []export.Column{
+	{Key: "name", Header: "漏洞名称"},
+	{Key: "cve_id", Header: "CVE编号"},
+	{Key: "level", Header: "危害等级"},
+	{Key: "category", Header: "漏洞类型"},
+	{Key: "status", Header: "处理状态"},
+	{Key: "host_id", Header: "主机UUID"},
+	{Key: "host_name", Header: "主机名称"},
+	{Key: "host_ip", Header: "主机IP"},
+	{Key: "component", Header: "影响组件"},
+	{Key: "first_seen", Header: "首次发现时间"},
+	{Key: "last_seen", Header: "最近检测时间"},
+	{Key: "name", Header: "Vulnerability Name"},
+	{Key: "cve_id", Header: "CVE ID"},
+	{Key: "level", Header: "Threat Level"},
+	{Key: "category", Header: "Vulnerability Type"},
+	{Key: "status", Header: "Status"},
+	{Key: "host_id", Header: "Host UUID"},
+	{Key: "host_name", Header: "Host Name"},
+	{Key: "host_ip", Header: "Host IP"},
+	{Key: "component", Header: "Component"},
+	{Key: "first_seen", Header: "First Detected"},
+	{Key: "last_seen", Header: "Last Detected"},
 }
 
 // cwpFilter is CWP Filter. ExactMatch is always sent (see the file comment).
@@ -181,40 +165,6 @@ var cwpTaskStates = vocab.Enums{
 	{Neutral: string(export.StateFailed), Vendor: "ERROR"},
 }
 
-// vulnerabilitiesRequest validates a vulnerabilities request and translates
-// it into the CWP ExportVulList body. It sends nothing. Errors are
-// InvalidArgument, attributed to tencent cwp, naming the field and what CWP
-// accepts. Target.EnterpriseProject is a Huawei notion and is ignored, so
-// that one request runs on both clouds.
-func vulnerabilitiesRequest(_ export.Vulnerabilities, req export.Request) (exportVulListRequest, error) {
-	out, err := translateVulns(req)
-	return out, errs.Attribute(err, Name, serviceCWP)
-}
-
-func translateVulns(req export.Request) (exportVulListRequest, error) {
-	const kind = export.KindVulnerabilities
-	for i, f := range req.Filters {
-		if why, ok := vulnNotOnCWP[f.Field]; ok {
-			return exportVulListRequest{}, errs.Invalid("Filters[%d]: %s cannot be filtered on tencent: %s; tencent filters vulnerabilities by %s",
-				i, f.Field, why, strings.Join(vulnFilters.Names(), ", "))
-		}
-	}
-	filters, err := vulnFilters.Translate(kind, req.Filters)
-	if err != nil {
-		return exportVulListRequest{}, err
-	}
-	if len(req.Columns) > 0 {
-		return exportVulListRequest{}, errs.Invalid("Columns: tencent CWP ExportVulList has no column choice; leave Columns empty (its file yields %s)", strings.Join(vulnKeysCWP(), ", "))
-	}
-	if req.Sort != nil {
-		return exportVulListRequest{}, errs.Invalid("Sort: tencent CWP ExportVulList cannot sort; leave Sort nil")
-	}
-	if err := vocab.Paging(kind, req, false, 0); err != nil {
-		return exportVulListRequest{}, err
-	}
-	return vulnListBody(filters), nil
-}
-
 // vulnListBody builds the ExportVulList body from filters already validated
 // by vulnFilters: each value under its vendor filter (a "Name=Value" value
 // under its own Name), the Status filter of every state when the request
@@ -251,20 +201,6 @@ func appendFilter(fs []cwpFilter, name, value string, exact bool) []cwpFilter {
 	return append(fs, cwpFilter{Name: name, Values: []string{value}, ExactMatch: exact})
 }
 
-// vulnKeysCWP lists the neutral keys a CWP vulnerability file yields, in
-// cwpVulTitles order, once each.
-func vulnKeysCWP() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range cwpVulTitles {
-		if !seen[t.Key] {
-			seen[t.Key] = true
-			out = append(out, t.Key)
-		}
-	}
-	return out
-}
-
 // vulnStatus translates a CWP ExportTasks answer for a vulnerabilities job.
 // CWP reports no progress. An unknown Status is an Internal error naming the
 // states CWP documents.
@@ -276,12 +212,11 @@ func vulnStatus(job export.Job, r exportTasksResponse) (export.Status, error) {
 	}
 	state, ok := cwpTaskStates.ToNeutral(status)
 	if !ok {
-		want := make([]string, len(cwpTaskStates))
-		for i, e := range cwpTaskStates {
-			want[i] = e.Vendor
+		err := door.UnknownState(Name, serviceCWP, actionExportTasks, "Status", status, cwpTaskStates.Vendor())
+		if e, ok := err.(*errs.Error); ok {
+			e.RequestID = r.RequestId
 		}
-		return st, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceCWP, Action: actionExportTasks, RequestID: r.RequestId,
-			Message: fmt.Sprintf("unknown Status %q; want one of %s", status, strings.Join(want, ", "))}
+		return st, err
 	}
 	st.State = export.State(state)
 	switch st.State {
@@ -417,36 +352,78 @@ var cwpVulCells = map[string]vocab.Enums{
 // (UNCONFIRMED for the file; the list APIs use it).
 const cwpTimeLayout = "2006-01-02 15:04:05"
 
-// cwpVulTable turns the header and rows of a CWP vulnerability file into
-// neutral keys (cwpVulKeys) and rows whose level, status and category cells
-// are neutral values (cwpVulCells) and whose first_seen and last_seen are
-// RFC 3339 in UTC. Cells it cannot translate are kept as given; rows are
-// copied, never changed in place.
-func cwpVulTable(header []string, rows [][]string) ([]string, [][]string) {
-	keys := cwpVulKeys(header)
-	out := make([][]string, len(rows))
-	for i, row := range rows {
-		r := make([]string, len(row))
-		for j, cell := range row {
-			r[j] = cell
-			if j >= len(keys) {
-				continue
-			}
-			cell = strings.TrimSpace(cell)
-			switch keys[j] {
-			case "first_seen", "last_seen":
-				if t, err := time.ParseInLocation(cwpTimeLayout, cell, chinaStandardTime); err == nil {
-					r[j] = t.UTC().Format(time.RFC3339)
-				}
-			default:
-				if es, ok := cwpVulCells[keys[j]]; ok {
-					if n, ok := es.ToNeutral(cell); ok {
-						r[j] = n
-					}
-				}
-			}
+// cwpVulCell returns a cell of a CWP vulnerability file, from the column
+// with neutral key key, the neutral way: level, status and category words
+// by cwpVulCells, first_seen and last_seen as RFC 3339 in UTC. A cell it
+// cannot translate is returned as given.
+func cwpVulCell(key, cell string) string {
+	c := strings.TrimSpace(cell)
+	switch key {
+	case "first_seen", "last_seen":
+		if t, err := time.ParseInLocation(cwpTimeLayout, c, chinaStandardTime); err == nil {
+			return t.UTC().Format(time.RFC3339)
 		}
-		out[i] = r
+	default:
+		if n, ok := cwpVulCells[key].ToNeutral(c); ok {
+			return n
+		}
 	}
-	return keys, out
+	return cell
+}
+
+// createVulns starts a CWP ExportVulList task. Target.EnterpriseProject is
+// a Huawei notion and is ignored, so that one request runs on both clouds.
+func (p *Provider) createVulns(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
+	if _, err := door.Target[export.Vulnerabilities](req); err != nil {
+		return export.Job{}, err
+	}
+	body := vulnListBody(c.Filters)
+	if req.DryRun {
+		return export.Job{}, nil
+	}
+	var resp exportVulListResponse
+	if err := p.callCommon(ctx, serviceCWP, actionExportVulList, body, &resp); err != nil {
+		return export.Job{}, err
+	}
+	if resp.TaskId == nil || *resp.TaskId == "" {
+		return export.Job{}, &errs.Error{Code: errs.Internal, Provider: Name, Service: serviceCWP, Action: actionExportVulList, RequestID: resp.RequestId, Message: "the answer has no TaskId"}
+	}
+	return export.Job{
+		Provider: Name,
+		Service:  serviceCWP,
+		Kind:     export.KindVulnerabilities,
+		ID:       *resp.TaskId,
+		Region:   p.region,
+		Created:  time.Now().UTC(),
+	}, nil
+}
+
+// pollVulns reads a CWP export task through ExportTasks.
+func (p *Provider) pollVulns(ctx context.Context, job export.Job) (export.Status, error) {
+	var resp exportTasksResponse
+	if err := p.callCommon(ctx, serviceCWP, actionExportTasks, exportTasksRequest{TaskId: job.ID}, &resp); err != nil {
+		return export.Status{}, err
+	}
+	return vulnStatus(job, resp)
+}
+
+// HostVulScanSetting reads CWP's timed host-vulnerability scan setting
+// (DescribeScanVulSetting) with every vendor field, including those
+// GetScanSchedule(scan.HostVulnerabilities) has no neutral home for: the
+// categories and levels scanned (Categories, Levels), emergency
+// vulnerabilities, the scan window's start and the scan method. Errors are
+// *provider.Error, as from GetScanSchedule.
+func (p *Provider) HostVulScanSetting(ctx context.Context) (HostVulScanSetting, error) {
+	var s HostVulScanSetting
+	err := p.callCommon(ctx, serviceCWP, actionDescribeScanVulSetting, struct{}{}, &s)
+	return s, err
+}
+
+// hostVulSchedule is the scan.HostVulnerabilities row: see HostVulScanSetting.
+func (p *Provider) hostVulSchedule(ctx context.Context) (scan.Schedule, error) {
+	s, err := p.HostVulScanSetting(ctx)
+	if err != nil {
+		return scan.Schedule{}, err
+	}
+	return s.Schedule(), nil
 }

@@ -1,8 +1,9 @@
 package tencent
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -10,6 +11,8 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 )
 
@@ -18,6 +21,16 @@ var allStatus = cwpFilter{Name: "Status", Values: []string{"0", "1", "3", "5"}, 
 
 func vulnReq(fs ...export.Filter) export.Request {
 	return export.Request{Target: export.Vulnerabilities{}, Filters: fs}
+}
+
+// cwpBody checks req at the front door and builds the ExportVulList body
+// from what the door handed over, as CreateExportJob does.
+func cwpBody(req export.Request) (exportVulListRequest, error) {
+	_, c, err := table.CheckRequest(req)
+	if err != nil {
+		return exportVulListRequest{}, err
+	}
+	return vulnListBody(c.Filters), nil
 }
 
 func TestVulnerabilitiesTranslation(t *testing.T) {
@@ -45,7 +58,7 @@ func TestVulnerabilitiesTranslation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := vulnerabilitiesRequest(c.req.Target.(export.Vulnerabilities), c.req)
+			got, err := cwpBody(c.req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +73,7 @@ func TestVulnerabilitiesTranslation(t *testing.T) {
 // TestVulnerabilitiesWire pins the JSON body CWP receives, with the SDK's field names.
 func TestVulnerabilitiesWire(t *testing.T) {
 	req := vulnReq(export.Eq("category", "emergency"), export.Like("name", "ssh"))
-	body, err := vulnerabilitiesRequest(export.Vulnerabilities{}, req)
+	body, err := cwpBody(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,56 +88,24 @@ func TestVulnerabilitiesWire(t *testing.T) {
 	}
 }
 
-func TestVulnerabilitiesRejected(t *testing.T) {
-	cases := []struct {
-		name string
-		req  export.Request
-		want []string // every one must appear in the message
-	}{
-		{"cve_id is Huawei's", vulnReq(export.Eq("cve_id", "CVE-2024-6387")), []string{"tencent", "cwp", "Filters[0]", "cve_id", "category, level, status, name"}},
-		{"unknown field", vulnReq(export.Eq("severity", "high")), []string{"tencent", "Filters[0]", "severity", "category, level, status, name"}},
-		{"bad category", vulnReq(export.Eq("category", "kernel")), []string{"tencent", "category", "kernel", "linux, windows, web_cms, app, emergency"}},
-		{"two categories", vulnReq(export.Eq("category", "linux", "windows")), []string{"tencent", "category", "one value"}},
-		{"bad level", vulnReq(export.Eq("level", "notice")), []string{"tencent", "level", "notice", "critical, high, medium, low"}},
-		{"bad status", vulnReq(export.Eq("status", "fixing")), []string{"tencent", "status", "fixing", "unfixed, ignored, fixed"}},
-		{"Like on an enum", vulnReq(export.Like("level", "hi")), []string{"tencent", "level", "Like"}},
-		{"empty name", vulnReq(export.Like("name", "")), []string{"tencent", "name", "too short"}},
-		{"long name", vulnReq(export.Like("name", strings.Repeat("x", 257))), []string{"tencent", "name", "at most 256"}},
-		{"two names", vulnReq(export.Filter{Field: "name", Values: []string{"a", "b"}, Match: export.MatchFuzzy}), []string{"tencent", "name", "one value"}},
-		{"no values", vulnReq(export.Filter{Field: "level"}), []string{"tencent", "level", "no value"}},
-		{"twice", vulnReq(export.Eq("level", "high"), export.Eq("level", "low")), []string{"tencent", "level", "twice"}},
-		{"columns", export.Request{Target: export.Vulnerabilities{}, Columns: export.Cols("name")}, []string{"tencent", "Columns", "no column choice", "name, cve_id, level"}},
-		{"sort", export.Request{Target: export.Vulnerabilities{}, Sort: &export.Sort{Field: "name"}}, []string{"tencent", "Sort"}},
-		{"limit", export.Request{Target: export.Vulnerabilities{}, Limit: 10}, []string{"tencent", "Limit", "no paging"}},
-		{"offset", export.Request{Target: export.Vulnerabilities{}, Offset: 10}, []string{"tencent", "Offset"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := vulnerabilitiesRequest(export.Vulnerabilities{}, c.req)
-			if !errors.Is(err, errs.ErrInvalidArgument) {
-				t.Fatalf("err = %v; want ErrInvalidArgument", err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-		})
-	}
-}
-
-func TestCWPVulKeys(t *testing.T) {
-	header := []string{"漏洞名称", " CVE编号 ", "危害等级", "漏洞类型", "处理状态", "主机UUID", "主机名称", "主机IP", "影响组件", "首次发现时间", "最近检测时间", "修复建议"}
-	want := []string{"name", "cve_id", "level", "category", "status", "host_id", "host_name", "host_ip", "component", "first_seen", "last_seen", "修复建议"}
-	if d := cmp.Diff(want, cwpVulKeys(header)); d != "" {
-		t.Errorf("keys (-want +got):\n%s", d)
-	}
-	english := []string{"vulnerability name", "CVE ID", "Threat Level", "Host IP"}
-	if d := cmp.Diff([]string{"name", "cve_id", "level", "host_ip"}, cwpVulKeys(english)); d != "" {
-		t.Errorf("English keys (-want +got):\n%s", d)
-	}
-	if d := cmp.Diff(want[:11], vulnKeysCWP()); d != "" {
-		t.Errorf("vulnKeysCWP (-want +got):\n%s", d)
+// TestCWPVulTitles reads a file header through package rows as Download
+// hands it over: the Chinese and English titles of cwpVulTitles become
+// neutral keys (ignoring case and surrounding space), others stay.
+func TestCWPVulTitles(t *testing.T) {
+	for _, c := range []struct{ header, want string }{
+		{"漏洞名称, CVE编号 ,危害等级,漏洞类型,处理状态,主机UUID,主机名称,主机IP,影响组件,首次发现时间,最近检测时间,修复建议",
+			"name cve_id level category status host_id host_name host_ip component first_seen last_seen 修复建议"},
+		{"vulnerability name,CVE ID,Threat Level,Vulnerability Type,Status,Host UUID,Host Name,Host IP,Component,First Detected,Last Detected",
+			"name cve_id level category status host_id host_name host_ip component first_seen last_seen"},
+	} {
+		body := vocab.Describe(io.NopCloser(strings.NewReader(c.header+"\n")), fileTables[export.KindVulnerabilities])
+		header, _, err := rows.ReadAll(body, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(strings.Fields(c.want), header); d != "" {
+			t.Errorf("keys (-want +got):\n%s", d)
+		}
 	}
 }
 
@@ -225,26 +206,45 @@ func TestHostVulScanSettingSchedule(t *testing.T) {
 	}
 }
 
-func TestCWPVulTable(t *testing.T) {
-	header := []string{"漏洞名称", "危害等级", "漏洞类型", "处理状态", "首次发现时间", "最近检测时间", "备注"}
-	rows := [][]string{
-		{"OpenSSH", "严重", "Linux软件漏洞", "待处理", "2024-07-02 10:00:00", "2026-11-27 03:00:00", "x"},
-		{"Log4j", "3", "应用漏洞", "已忽略", "yesterday", "", "y"},
-		{"RDP", "提示", "Windows系统漏洞", "检测中", "2019-05-15 08:00:00", "2019-05-15 08:00:00"},
+func TestCWPVulCell(t *testing.T) {
+	for _, c := range []struct{ key, cell, want string }{
+		{"level", "严重", "critical"}, {"level", "高危", "high"}, {"level", "3", "high"}, {"level", "提示", "提示"},
+		{"category", "Linux软件漏洞", "linux"}, {"category", "应用漏洞", "app"}, {"category", "Windows系统漏洞", "windows"},
+		{"status", "待处理", "unfixed"}, {"status", "已忽略", "ignored"}, {"status", "检测中", "checking"},
+		{"first_seen", "2024-07-02 10:00:00", "2024-07-02T02:00:00Z"}, {"last_seen", " 2019-05-15 08:00:00 ", "2019-05-15T00:00:00Z"},
+		{"last_seen", "yesterday", "yesterday"}, {"first_seen", "", ""},
+		{"name", "严重", "严重"}, {"host_ip", "10.0.1.11", "10.0.1.11"},
+	} {
+		if got := cwpVulCell(c.key, c.cell); got != c.want {
+			t.Errorf("cwpVulCell(%q, %q) = %q; want %q", c.key, c.cell, got, c.want)
+		}
 	}
-	keys, got := cwpVulTable(header, rows)
-	if d := cmp.Diff([]string{"name", "level", "category", "status", "first_seen", "last_seen", "备注"}, keys); d != "" {
-		t.Errorf("keys (-want +got):\n%s", d)
+}
+
+// TestCreateVulnsWire pins what CreateExportJob sends CWP and the job it
+// returns: ExportVulList, version 2018-02-28, the translated filters.
+func TestCreateVulnsWire(t *testing.T) {
+	f := newFake(t)
+	f.on(actionExportVulList, answer{response: map[string]any{"TaskId": "10001", "DownloadUrl": "deprecated"}})
+	job, err := f.provider().CreateExportJob(context.Background(), vulnReq(export.Eq("level", "critical", "high"), export.Eq("status", "unfixed")))
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := [][]string{
-		{"OpenSSH", "critical", "linux", "unfixed", "2024-07-02T02:00:00Z", "2026-11-26T19:00:00Z", "x"},
-		{"Log4j", "high", "app", "ignored", "yesterday", "", "y"},
-		{"RDP", "提示", "windows", "checking", "2019-05-15T00:00:00Z", "2019-05-15T00:00:00Z"},
+	if job.Provider != Name || job.Service != serviceCWP || job.Kind != export.KindVulnerabilities || job.ID != "10001" {
+		t.Errorf("job = %+v", job)
 	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("rows (-want +got):\n%s", d)
+	body, _ := f.last(actionExportVulList)
+	want := map[string]any{"Filters": []any{
+		map[string]any{"Name": "Level", "Values": []any{"4", "3"}, "ExactMatch": true},
+		map[string]any{"Name": "Status", "Values": []any{"0"}, "ExactMatch": true},
+	}, "IfDetail": float64(1)}
+	if d := cmp.Diff(want, body); d != "" {
+		t.Errorf("ExportVulList body (-want +got):\n%s", d)
 	}
-	if rows[0][1] != "严重" {
-		t.Error("cwpVulTable changed its input")
+	if h := f.lastHeader(actionExportVulList); h.Get("X-TC-Version") != "2018-02-28" {
+		t.Errorf("X-TC-Version = %q; want 2018-02-28", h.Get("X-TC-Version"))
+	}
+	if _, err := f.provider().CreateExportJob(context.Background(), export.Request{Target: export.Vulnerabilities{}, DryRun: true}); err != nil || f.count() != 1 {
+		t.Errorf("DryRun: err %v, %d requests; want nil and nothing more sent", err, f.count())
 	}
 }

@@ -352,7 +352,7 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 			if err != nil {
 				return err
 			}
-			src, err := openRows(prog.reader(rc), cols)
+			src, err := openRows(keepColumns(prog.reader(rc), rc), cols)
 			if err != nil {
 				rc.Close()
 				return err

@@ -218,7 +218,7 @@ func (a *app) openNew(name string) (provider.Provider, error) {
 		if a.emulator {
 			if url := runningEmulator(name); url != "" {
 				opts = tencent.Options{Region: tencenttest.Region, SecretID: os.Getenv(envTencentID), SecretKey: os.Getenv(envTencentKey),
-					Endpoints: map[string]string{"tcss": url, "cvm": url}}
+					Endpoints: map[string]string{"tcss": url, "cvm": url, "cwp": url}}
 			} else {
 				srv := a.startTencent()
 				opts = srv.Options()

@@ -53,3 +53,17 @@ func (t *titled) Header() []string {
 	}
 	return t.titles
 }
+
+// keepColumns returns r carrying the title table of from when from is a
+// rows.Describer (an adapter's download), so that wrapping a download (for
+// progress) does not lose the neutral keys of its vendor titles.
+func keepColumns(r io.Reader, from any) io.Reader {
+	d, ok := from.(rows.Describer)
+	if !ok {
+		return r
+	}
+	return struct {
+		io.Reader
+		rows.Describer
+	}{r, d}
+}

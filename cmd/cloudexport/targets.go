@@ -108,4 +108,16 @@ var targets = map[export.Kind]targetSpec{
 				FilePrefixes: v.filePrefixes, RootDiskOnly: v.rootDiskOnly, Role: v.role}
 		},
 	},
+	export.KindVulnerabilities: {
+		flags: func(fs *pflag.FlagSet, v *targetValues) {
+			fs.StringVar(&v.project, "enterprise-project", "", "Huawei only: the enterprise project; default the provider's (ignored on Tencent)")
+		},
+		example: `  # Unfixed critical and high Linux vulnerabilities from Tencent CWP, as csv
+  cloudexport export vulnerabilities --provider tencent --filter category=linux --filter level=critical,high --filter status=unfixed --out v.csv
+  # The same request on Huawei HSS, against the emulator
+  cloudexport export vulnerabilities --provider huawei --emulator --filter level=critical --out -`,
+		build: func(v *targetValues, _ func(string, string, *string)) export.Target {
+			return export.Vulnerabilities{EnterpriseProject: v.project}
+		},
+	},
 }

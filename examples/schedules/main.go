@@ -1,6 +1,6 @@
 // Command schedules prints the registry-image scan schedules of Tencent Cloud
-// (TCSS) and Huawei Cloud (HSS), and Huawei's host vulnerability schedule,
-// side by side in one provider-neutral table.
+// (TCSS) and Huawei Cloud (HSS), and both clouds' host vulnerability
+// schedules (CWP, HSS), side by side in one provider-neutral table.
 //
 //	go run ./examples/schedules
 //
@@ -55,6 +55,7 @@ func main() {
 	}{
 		{tc, scan.RegistryImages},
 		{hw, scan.RegistryImages},
+		{tc, scan.HostVulnerabilities},
 		{hw, scan.HostVulnerabilities},
 	} {
 		s, err := q.p.GetScanSchedule(ctx, scan.Query{Kind: q.kind})

@@ -10,6 +10,7 @@ package vocab
 
 import (
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -86,6 +87,10 @@ type Filter struct {
 	MaxLen    int            // String: longest value, in characters; 0 = no limit
 	Pattern   *regexp.Regexp // String: the form a value must have
 	Example   string         // String with Pattern: an example for error messages, e.g. "100m"
+	// NotHere, when set, marks a field of the neutral vocabulary (or of
+	// another cloud) that this vendor cannot express, and says why: the
+	// field is rejected with that reason, and is not listed by Names.
+	NotHere string
 }
 
 // Translated is one validated filter in the vendor's terms.
@@ -101,9 +106,11 @@ type Filters []Filter
 
 // Names lists the neutral field names, in table order.
 func (fs Filters) Names() []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Field
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		if f.NotHere == "" {
+			out = append(out, f.Field)
+		}
 	}
 	return out
 }
@@ -129,6 +136,9 @@ func (fs Filters) Translate(kind export.Kind, in []export.Filter) ([]Translated,
 		spec := fs.find(f.Field)
 		if spec == nil {
 			return nil, errs.Invalid("Filters[%d]: unknown field %q for %s exports; want one of %s", i, f.Field, kind, strings.Join(fs.Names(), ", "))
+		}
+		if spec.NotHere != "" {
+			return nil, errs.Invalid("Filters[%d]: field %q cannot be filtered on here: %s; want one of %s", i, f.Field, spec.NotHere, strings.Join(fs.Names(), ", "))
 		}
 		if seen[f.Field] {
 			return nil, errs.Invalid("Filters[%d]: field %q is given twice; give it once with all its values", i, f.Field)
@@ -339,6 +349,7 @@ type Spec struct {
 	Columns     Columns
 	Sort        bool   // whether Request.Sort is supported (by any column)
 	NoSort      string // without Sort, the vendor fact that says why, for the error (e.g. "HSS ExportContainerList has no sort"); optional
+	NoColumns   string // without Columns, the vendor fact that says why, for the error; optional
 	Offset      bool   // whether Request.Offset is supported
 	MaxLimit    int    // rows per job; 0 = no paging
 	MaxIDs      int    // ids per job (assets); 0 = no id limit of this kind
@@ -362,6 +373,9 @@ func (s Spec) Check(kind export.Kind, req export.Request) (Checked, error) {
 	if c.Filters, err = s.Filters.Translate(kind, req.Filters); err != nil {
 		return Checked{}, err
 	}
+	if len(req.Columns) > 0 && len(s.Columns) == 0 && s.NoColumns != "" {
+		return Checked{}, errs.Invalid("Columns: %s exports take no columns here (%s); leave Columns empty", kind, s.NoColumns)
+	}
 	if c.Columns, err = s.Columns.Translate(kind, req.Columns); err != nil {
 		return Checked{}, err
 	}
@@ -378,4 +392,55 @@ func (s Spec) Check(kind export.Kind, req export.Request) (Checked, error) {
 		return Checked{}, err
 	}
 	return c, nil
+}
+
+// Titles returns the column titles a vendor writes for this table, each
+// with its neutral key: every column's default Header, and its Vendor key
+// (HSS files may carry either), in table order.
+func (cs Columns) Titles() []export.Column {
+	out := make([]export.Column, 0, 2*len(cs))
+	for _, c := range cs {
+		out = append(out, export.Column{Key: c.Key, Header: c.Header})
+		if c.Vendor != "" && c.Vendor != c.Header {
+			out = append(out, export.Column{Key: c.Key, Header: c.Vendor})
+		}
+	}
+	return out
+}
+
+// FileTable is what an adapter knows of the result files of one kind: the
+// column titles its vendor writes, each with its neutral key, and
+// optionally how to spell a cell of a column the neutral way.
+type FileTable struct {
+	Titles []export.Column
+	Cell   func(key, cell string) string // nil: cells stay as written
+}
+
+// Described is a downloaded result file that knows its FileTable. Its
+// Columns method is the one rows.Describer asks for, so rows.NewReader
+// reports neutral keys without being told, while the adapters stay free of
+// package rows; NeutralCell offers the neutral spelling of a cell.
+type Described struct {
+	io.ReadCloser
+	table FileTable
+}
+
+// Describe returns rc carrying t (see Described).
+func Describe(rc io.ReadCloser, t FileTable) *Described {
+	return &Described{ReadCloser: rc, table: t}
+}
+
+// Columns returns the file's column titles with their neutral keys (a copy).
+func (d *Described) Columns() []export.Column {
+	return append([]export.Column(nil), d.table.Titles...)
+}
+
+// NeutralCell returns cell, read from the column with neutral key key, in
+// the neutral vocabulary where the adapter knows it (a level word, a status,
+// a time as RFC 3339 in UTC), else as written.
+func (d *Described) NeutralCell(key, cell string) string {
+	if d.table.Cell == nil {
+		return cell
+	}
+	return d.table.Cell(key, cell)
 }

@@ -135,3 +135,73 @@ func TestPaging(t *testing.T) {
 		}
 	}
 }
+
+func TestNotHere(t *testing.T) {
+	fs := Filters{
+		{Field: "level", Vendor: "Level", Kind: Enumerated, Values: Enums{{"high", "3"}}},
+		{Field: "cve_id", NotHere: "no CVE filter here (it is another cloud's)"},
+	}
+	if d := cmp.Diff([]string{"level"}, fs.Names()); d != "" {
+		t.Errorf("Names (-want +got):\n%s", d)
+	}
+	_, err := fs.Translate("k", []export.Filter{export.Eq("level", "high"), export.Eq("cve_id", "CVE-2024-6387")})
+	if !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("err = %v; want ErrInvalidArgument", err)
+	}
+	for _, w := range []string{"Filters[1]", "cve_id", "no CVE filter here (it is another cloud's)", "want one of level"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%q does not mention %q", err, w)
+		}
+	}
+}
+
+type closer struct {
+	strings.Reader
+	closed bool
+}
+
+func (c *closer) Close() error { c.closed = true; return nil }
+
+func TestTitlesAndDescribed(t *testing.T) {
+	cols := Columns{{Key: "name", Vendor: "vul_name", Header: "Vulnerability Name"}, {Key: "status", Vendor: "Status", Header: "Status"}}
+	want := []export.Column{{Key: "name", Header: "Vulnerability Name"}, {Key: "name", Header: "vul_name"}, {Key: "status", Header: "Status"}}
+	if d := cmp.Diff(want, cols.Titles()); d != "" {
+		t.Errorf("Titles (-want +got):\n%s", d)
+	}
+	rc := &closer{Reader: *strings.NewReader("a,b\n")}
+	d := Describe(rc, FileTable{Titles: want, Cell: func(key, cell string) string {
+		if key == "status" && cell == "待处理" {
+			return "unfixed"
+		}
+		return cell
+	}})
+	got := d.Columns()
+	got[0].Key = "changed"
+	if d.Columns()[0].Key != "name" {
+		t.Error("Columns hands out its table, not a copy")
+	}
+	b := make([]byte, 4)
+	if n, _ := d.Read(b); string(b[:n]) != "a,b\n" {
+		t.Errorf("Read = %q", b[:n])
+	}
+	if d.NeutralCell("status", "待处理") != "unfixed" || d.NeutralCell("name", "待处理") != "待处理" {
+		t.Error("NeutralCell does not follow the table's Cell")
+	}
+	if (&Described{}).NeutralCell("status", "x") != "x" {
+		t.Error("NeutralCell without a Cell changed the cell")
+	}
+	if d.Close(); !rc.closed {
+		t.Error("Close did not close the body")
+	}
+}
+
+func TestSpecNoColumns(t *testing.T) {
+	req := export.Request{Columns: export.Cols("name")}
+	_, err := Spec{NoColumns: "the vendor has no column choice"}.Check("k", req)
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "the vendor has no column choice") {
+		t.Errorf("with NoColumns: %v", err)
+	}
+	if _, err := (Spec{}).Check("k", req); !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "take no columns") {
+		t.Errorf("without NoColumns: %v", err)
+	}
+}

@@ -18,6 +18,10 @@
 //   - the cross-cloud rules of package provider: a 5xx answer is
 //     ErrUnavailable and Wait rides it out, a throttled call is retried by
 //     the adapter, missing credentials are ErrPermissionDenied.
+//
+// SameKeys checks a kind several adapters serve: the same request, sent
+// unchanged to each, yields rows with the same neutral keys. Rows runs one
+// request to the end and reads its files, for adapters' own tests.
 package providertest
 
 import (
@@ -554,4 +558,103 @@ func testExport(t *testing.T, h Harness, req export.Request) {
 			t.Errorf("status %d: %+v", i, st)
 		}
 	}
+}
+
+// Rows runs req on p to the end, as a caller would: CreateExportJob, Wait
+// (checking that the job was seen running before it succeeded), Download of
+// every file, each read with package rows told nothing but what Download
+// returned (so the adapter's rows.Describer, if any, names the columns).
+// It returns the header of the first file and the rows of all, and fails t
+// on any error.
+func Rows(t *testing.T, p provider.Provider, req export.Request) (header []string, data [][]string) {
+	t.Helper()
+	header, data, _ = runRows(t, p, req)
+	return header, data
+}
+
+// neutralCells is the optional method of an adapter's download that spells
+// a cell the neutral way.
+type neutralCells interface {
+	NeutralCell(key, cell string) string
+}
+
+// runRows is Rows, also returning the NeutralCell of the first file's
+// body, or one that keeps cells as written.
+func runRows(t *testing.T, p provider.Provider, req export.Request) (header []string, data [][]string, cell func(key, cell string) string) {
+	t.Helper()
+	cell = func(_, c string) string { return c }
+	job := create(t, p, req)
+	running := false
+	opts := fast
+	opts.OnProgress = func(s export.Status) { running = running || s.State == export.StateRunning }
+	st, err := provider.Wait(context.Background(), p, job, &opts)
+	if err != nil {
+		t.Fatalf("%s: Wait: %v", p.Name(), err)
+	}
+	d, ok := p.(provider.Downloader)
+	if !running || !ok || len(st.Files) == 0 {
+		t.Fatalf("%s: final status %+v, seen running %v, Downloader %v; want a job seen running, then finished with files to download", p.Name(), st, running, ok)
+	}
+	for i, f := range st.Files {
+		rc, err := d.Download(context.Background(), job, f)
+		if err != nil {
+			t.Fatalf("%s: Download(%+v): %v", p.Name(), f, err)
+		}
+		if n, ok := rc.(neutralCells); ok && i == 0 {
+			cell = n.NeutralCell
+		}
+		h, rs, err := rows.ReadAll(rc, nil)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: file %s does not read as rows: %v", p.Name(), f.Name, err)
+		}
+		if i == 0 {
+			header = h
+		}
+		data = append(data, rs...)
+	}
+	return header, data, cell
+}
+
+// SameKeys is the cross-cloud promise of a kind served by several
+// adapters: it sends the same request, unchanged, to the provider of every
+// harness (each through its own emulator), runs it to the end and reads its
+// files (see Rows), and checks that every provider's rows come back with
+// the same set of neutral column keys, want (in any order), and that there
+// is at least one row. It returns each provider's rows as maps from key to
+// cell, spelled the neutral way where the download offers NeutralCell, by
+// provider name, for the caller to check further.
+func SameKeys(t *testing.T, req export.Request, want []string, hs ...Harness) map[string][]map[string]string {
+	t.Helper()
+	wantSet := keySet(want)
+	out := map[string][]map[string]string{}
+	for _, h := range hs {
+		p, _ := h.New(t)
+		header, data, cell := runRows(t, p, req)
+		if got := keySet(header); !reflect.DeepEqual(got, wantSet) {
+			t.Errorf("%s: rows keyed %q; want the neutral set %q", p.Name(), header, want)
+		}
+		if len(data) == 0 {
+			t.Errorf("%s: no rows", p.Name())
+		}
+		for _, r := range data {
+			m := make(map[string]string, len(header))
+			for i, k := range header {
+				if i < len(r) {
+					m[k] = cell(k, r[i])
+				}
+			}
+			out[p.Name()] = append(out[p.Name()], m)
+		}
+	}
+	return out
+}
+
+// keySet is keys as a set.
+func keySet(keys []string) map[string]bool {
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
 }

@@ -20,8 +20,8 @@
 //     (PENDING, then FINISHED with DownloadUrl and FileName, or ERROR) and
 //     DescribeScanVulSetting. The file's titles and cell words are the
 //     emulator's reading of an undocumented format (see cwp.go and
-//     CWPColumnTitles). Options does not yet set the "cwp" endpoint: the
-//     adapter learns the service in a later change.
+//     CWPColumnTitles); the adapter's title table (tencent cwpVulTitles)
+//     reads the same titles.
 //
 // Requests are POST "/" with a JSON body and the X-TC-* headers the SDK sends.
 // Answers have HTTP status 200 and the body {"Response":{...,"RequestId":"…"}}
