@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
+	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 )
@@ -258,6 +260,30 @@ func newClients(cred common.CredentialIface, region string, eps map[string]endpo
 	}
 	cc.WithHttpTransport(rt)
 	return clients, cc, nil
+}
+
+// newFetchers returns the Fetcher of each service whose answers hand out
+// URLs (TCSS DownloadURL, CWP DownloadUrl), under the download policy:
+// the documented COS domains and Options.DownloadHosts over https, the
+// configured endpoints' hosts, and what Options.AllowDownload accepts.
+func newFetchers(opts Options, eps map[string]endpoint) map[string]*transport.Fetcher {
+	var configured []string
+	for k, v := range opts.Endpoints {
+		if v != "" {
+			configured = append(configured, eps[strings.ToLower(k)].scheme+"://"+eps[strings.ToLower(k)].host)
+		}
+	}
+	do := transport.DownloadOptions{Hosts: opts.DownloadHosts, Allow: opts.AllowDownload, Endpoints: configured}
+	return map[string]*transport.Fetcher{
+		serviceTCSS: transport.NewFetcher(opts.HTTPClient, serviceTCSS, do),
+		serviceCWP:  transport.NewFetcher(opts.HTTPClient, serviceCWP, do),
+	}
+}
+
+// fetch downloads a vendor-given URL of service (a TCSS or CWP result
+// file) through the download policy; see Download.
+func (p *Provider) fetch(ctx context.Context, service string, f export.File) (io.ReadCloser, error) {
+	return p.fetchers[service].Fetch(ctx, p.loop, actionDownload, f.URL)
 }
 
 // newCommonClient is the SDK's common.NewCommonClient.

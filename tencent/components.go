@@ -3,7 +3,6 @@ package tencent
 import (
 	"context"
 	"io"
-	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -15,9 +14,7 @@ import (
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
-	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
-	"github.com/cloudexport/cloudexport/provider"
 )
 
 // TCSS actions.
@@ -248,38 +245,6 @@ func fileName(jobID, raw string) string {
 }
 
 // downloadComponents fetches the TCSS DownloadURL; see Download.
-func (p *Provider) downloadComponents(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	if f.URL == "" {
-		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
-	}
-	where := transport.RedactURL(f.URL) // the query of a presigned URL is a credential
-	u, err := url.Parse(f.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errs.Invalid("File.URL: %s is not an http or https URL", where)
-	}
-	var resp *http.Response
-	err = p.loop.Do(ctx, serviceTCSS, actionDownload, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
-		if err != nil {
-			return errs.Invalid("File.URL: %s cannot be requested", where)
-		}
-		resp, err = p.http.Do(req)
-		if err != nil {
-			if ue, ok := err.(*url.Error); ok {
-				ue.URL = where
-			}
-			return err
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			resp.Body.Close()
-			e := transport.StatusError(provider.Call{Provider: Name, Service: serviceTCSS, Action: actionDownload}, nil, resp.StatusCode, "")
-			e.Message = "fetch " + where
-			return e
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+func (p *Provider) downloadComponents(ctx context.Context, _ export.Job, f export.File) (io.ReadCloser, error) {
+	return p.fetch(ctx, serviceTCSS, f)
 }

@@ -29,9 +29,10 @@ type Provider struct {
 	region      string
 	common      map[string]*common.Client // by service: every service but CVM
 	cvm         *cvm.Client
-	lazy        *lazyCredential // nil when Options held static credentials
-	fingerprint string          // of Options.SecretID
-	http        *http.Client    // every vendor exchange: the SDK clients' transport, and Download
+	lazy        *lazyCredential               // nil when Options held static credentials
+	fingerprint string                        // of Options.SecretID
+	http        *http.Client                  // every API exchange: the SDK clients' transport
+	fetchers    map[string]*transport.Fetcher // by service: vendor-given URLs (TCSS, CWP)
 	loop        *transport.Loop
 	log         *slog.Logger
 }
@@ -96,6 +97,7 @@ func New(opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.fetchers = newFetchers(opts, eps)
 	p.front = door.Bind(table, p)
 	return p, nil
 }
