@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -192,7 +193,21 @@ func (p *Provider) call(ctx context.Context, service, action string, send func(c
 			return err
 		}
 	}
-	return p.loop.Do(ctx, service, action, send)
+	return p.loop.Do(ctx, service, action, func(ctx context.Context) (err error) {
+		defer sdkPanic(&err)
+		return send(ctx)
+	})
+}
+
+// sdkPanic turns a panic of the vendor SDK while it reads an answer into an
+// Internal error: the SDK dereferences the decoded answer unchecked, so an
+// answer of JSON null (found by FuzzPollAnswers) would otherwise crash the
+// caller's program. The SDK has read and closed the body by then.
+func sdkPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = &errs.Error{Code: errs.Internal,
+			Message: fmt.Sprintf("the answer is not the JSON the API sends (the vendor SDK failed on it: %v)", r)}
+	}
 }
 
 // commonRequest is a TCSS action sent through the SDK's common client with
