@@ -65,11 +65,20 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 		if err != nil {
 			return nil, err
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.Body = &buffered{Reader: bytes.NewReader(b)}
 		resp.ContentLength = int64(len(b))
 		return resp, nil
 	})
 }
+
+// buffered is an answer body held in memory.
+type buffered struct{ *bytes.Reader }
+
+// Close does nothing: the body is memory.
+func (*buffered) Close() error { return nil }
+
+// noWatch is the stop function of a body whose context cannot end.
+func noWatch() bool { return false }
 
 // readAll reads r (a *limited, which fails past max) whole. Its buffer
 // starts at the declared length when there is one and never grows past
@@ -143,7 +152,10 @@ type limited struct {
 func newLimited(ctx context.Context, resp *http.Response, max int64) *limited {
 	raw := resp.Body // captured: callers replace resp.Body with l
 	l := &limited{raw: raw, r: raw, left: max, max: max}
-	l.stop = context.AfterFunc(ctx, func() { l.fail(ctx.Err()) })
+	l.stop = noWatch
+	if ctx.Done() != nil { // a context that can end is watched
+		l.stop = context.AfterFunc(ctx, func() { l.fail(ctx.Err()) })
+	}
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	switch enc {
 	case "", "identity":
