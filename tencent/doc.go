@@ -68,7 +68,9 @@
 // Whatever the name, the connection is refused when the address DNS
 // returned is loopback, link-local (the metadata service at
 // 169.254.169.254 or 169.254.0.23), private or reserved, unless the host is
-// a configured endpoint or allowed by AllowDownload. A redirect is followed
+// a configured endpoint or allowed by AllowDownload (when
+// Options.HTTPClient's Transport is not an *http.Transport, no dialer can be
+// installed and only literal IP hosts are checked). A redirect is followed
 // only on the same host and never from https to http. The body streams,
 // ctx governs reading it, and it fails with Internal past 1 GiB
 // decompressed.

@@ -292,3 +292,29 @@ func TestFailedBodyLeavesNothingRunning(t *testing.T) {
 	close(release)
 	f.srv.Close()
 }
+
+// BenchmarkOversizedAnswer measures what refusing a 1 GiB TCSS answer
+// costs through the adapter: the bytes allocated per call stay near the
+// 16 MiB cap, not the answer's size.
+//
+//	go test -run '^$' -bench OversizedAnswer -benchtime 5x ./tencent/
+func BenchmarkOversizedAnswer(b *testing.B) {
+	f := newFake(b)
+	chunk := bytes.Repeat([]byte("a"), 64<<10)
+	f.on(actionDescribeExportJobResult, answer{handler: func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"Response":{"ExportStatus":"SUCCESS","DownloadURL":"`)
+		for n := 0; n < 1<<30; n += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}})
+	p := f.provider()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := p.PollJob(context.Background(), componentsJob); !errors.Is(err, provider.ErrInternal) {
+			b.Fatalf("err = %v; want Internal", err)
+		}
+	}
+}
