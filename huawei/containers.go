@@ -97,14 +97,9 @@ type containerExport struct {
 // request from the tables.
 func (p *Provider) translateContainers(req export.Request, t export.Containers, c vocab.Checked) (containerExport, error) {
 	filters, cols := c.Filters, c.Columns
-	ep := t.EnterpriseProject
+	ep := t.EnterpriseProject // checked at the door; Options.EnterpriseProject by New
 	if ep == "" {
 		ep = p.entProject
-	}
-	if ep != "" {
-		if err := checkID("Target.EnterpriseProject", ep, 256); err != nil {
-			return containerExport{}, err
-		}
 	}
 	body := map[string]any{}
 	for _, f := range filters {
