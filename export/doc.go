@@ -42,6 +42,6 @@
 //
 // # Result files
 //
-// ReadSheets and ReadRows read a downloaded result file (.xlsx, .csv, or a .zip
-// archive of them) into rows of strings.
+// Package rows (github.com/cloudexport/cloudexport/rows) reads a downloaded
+// result file as rows keyed by these column keys, with constant memory.
 package export

@@ -35,13 +35,3 @@ func ExampleRequest() {
 	fmt.Println(req.Target.Kind(), len(req.Filters), req.Columns[2].Key)
 	// Output: components 2 vul_count
 }
-
-// ReadRows turns a downloaded result file into a header and rows.
-func ExampleReadRows() {
-	header, rows, err := export.ReadRows(strings.NewReader("Component,Version\nopenssl,1.1.1k\n"))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(header, rows)
-	// Output: [Component Version] [[openssl 1.1.1k]]
-}

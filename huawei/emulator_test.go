@@ -19,6 +19,7 @@ import (
 	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 )
 
@@ -96,7 +97,7 @@ func TestEmulatedContainers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header, rows, err := export.ReadRows(rc)
+	header, got, err := rows.ReadAll(rc, nil)
 	rc.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +114,7 @@ func TestEmulatedContainers(t *testing.T) {
 	if len(wantRows) == 0 {
 		t.Fatal("the seed has no running cce containers")
 	}
-	if d := cmp.Diff(wantRows, rows); d != "" {
+	if d := cmp.Diff(wantRows, got); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
 	// HSS files may be downloaded again.
@@ -139,13 +140,13 @@ func TestEmulatedLimitAndEnterpriseProject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows, err := export.ReadRows(rc)
+	_, got, err := rows.ReadAll(rc, nil)
 	rc.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 {
-		t.Errorf("%d rows, want 1", len(rows))
+	if len(got) != 1 {
+		t.Errorf("%d rows, want 1", len(got))
 	}
 	if rec, _ := srv.LastRequest("ListDownloadExportedFile"); rec.Query.Get("enterprise_project_id") != "ep-edge" {
 		t.Errorf("download query %v", rec.Query)

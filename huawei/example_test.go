@@ -10,6 +10,7 @@ import (
 	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 )
 
@@ -41,13 +42,19 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer rc.Close()
-	header, rows, err := export.ReadRows(rc)
+	r, err := rows.NewReader(rc, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(header)
-	for _, r := range rows {
-		fmt.Println(r)
+	defer r.Close()
+	for r.Next() {
+		if r.HeaderChanged() {
+			fmt.Println(r.Header())
+		}
+		fmt.Println(r.Row())
+	}
+	if err := r.Err(); err != nil {
+		log.Fatal(err)
 	}
 	// Output:
 	// [Container Name Status]

@@ -17,6 +17,7 @@ import (
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
 // vulnKeys is the neutral column set both clouds' vulnerability files come
@@ -103,11 +104,11 @@ func TestVulnerabilitiesThroughEmulator(t *testing.T) {
 	if !sawRunning || task.Status != "success" || task.FileID == "" {
 		t.Fatalf("task = %+v (saw running: %v); want running, then success with a file_id", task, sawRunning)
 	}
-	header, rows, err := export.ReadRows(bytes.NewReader(hssCall(t, s, http.MethodGet, "/download/"+task.FileID, nil, nil)))
+	header, data, err := rows.ReadAll(bytes.NewReader(hssCall(t, s, http.MethodGet, "/download/"+task.FileID, nil, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, rows := huawei.HSSVulTable(header, rows)
+	keys, data := huawei.HSSVulTable(header, data)
 	if d := cmp.Diff(vulnKeys, keys); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
 	}
@@ -115,7 +116,7 @@ func TestVulnerabilitiesThroughEmulator(t *testing.T) {
 		{"openssh security update", "CVE-2024-6387", "critical", "linux", "unfixed", huaweitest.SeedHSSHostWeb, "ecs-web-01", "192.168.0.11", "openssh-server", "2024-07-02T06:00:00Z", "2026-11-28T21:06:40Z"},
 		{"openssh security update", "CVE-2024-6387", "critical", "linux", "unfixed", huaweitest.SeedHSSHostDB, "ecs-db-01", "192.168.0.21", "openssh-server", "2024-07-02T06:05:00Z", "2026-11-28T21:06:40Z"},
 	}
-	if d := cmp.Diff(want, rows); d != "" {
+	if d := cmp.Diff(want, data); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/emulator"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
@@ -21,7 +22,7 @@ var fast = &provider.WaitOptions{MinDelay: 5 * time.Millisecond, MaxDelay: 50 * 
 
 // exportRows runs a components export on p to the end, downloads its one
 // .xlsx file and returns the file's header and rows.
-func exportRows(t *testing.T, p *tencent.Provider, req export.Request) (header []string, rows [][]string) {
+func exportRows(t *testing.T, p *tencent.Provider, req export.Request) (header []string, data [][]string) {
 	t.Helper()
 	ctx := context.Background()
 	job, err := p.CreateExportJob(ctx, req)
@@ -40,11 +41,11 @@ func exportRows(t *testing.T, p *tencent.Provider, req export.Request) (header [
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	header, rows, err = export.ReadRows(rc)
+	header, data, err = rows.ReadAll(rc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return header, rows
+	return header, data
 }
 
 // TestComponentsEndToEnd exports the seeded image's components with a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
@@ -42,12 +43,16 @@ func Example_components() {
 		log.Fatal(err)
 	}
 	defer rc.Close()
-	_, rows, err := export.ReadRows(rc)
+	r, err := rows.NewReader(rc, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, r := range rows {
-		fmt.Println(r[0], r[1])
+	defer r.Close()
+	for row, err := range r.All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(row[0], row[1])
 	}
 	// Output:
 	// log4j-core 2.14.1

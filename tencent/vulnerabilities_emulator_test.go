@@ -12,6 +12,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/scan"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
@@ -94,11 +95,11 @@ func TestVulnerabilitiesThroughEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	header, rows, err := export.ReadRows(resp.Body)
+	header, data, err := rows.ReadAll(resp.Body, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, rows := tencent.CWPVulTable(header, rows)
+	keys, data := tencent.CWPVulTable(header, data)
 	if d := cmp.Diff(vulnKeys, keys); d != "" {
 		t.Errorf("keys (-want +got):\n%s", d)
 	}
@@ -106,7 +107,7 @@ func TestVulnerabilitiesThroughEmulator(t *testing.T) {
 		{"OpenSSH regreSSHion远程代码执行漏洞(CVE-2024-6387)", "CVE-2024-6387", "critical", "linux", "unfixed", tencenttest.SeedHostWeb, "web-01", "10.0.1.11", "openssh-server 8.0p1", "2024-07-02T02:00:00Z", "2026-11-26T19:00:00Z"},
 		{"OpenSSH regreSSHion远程代码执行漏洞(CVE-2024-6387)", "CVE-2024-6387", "critical", "linux", "unfixed", tencenttest.SeedHostDB, "db-01", "10.0.2.21", "openssh-server 8.0p1", "2024-07-02T02:05:00Z", "2026-11-26T19:00:00Z"},
 	}
-	if d := cmp.Diff(want, rows); d != "" {
+	if d := cmp.Diff(want, data); d != "" {
 		t.Errorf("rows (-want +got):\n%s", d)
 	}
 }

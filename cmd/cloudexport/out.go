@@ -200,8 +200,8 @@ func (j *jsonWriter) close() error {
 	return j.w.Flush()
 }
 
-// copyRows streams every row of src into w; the header is written once, and
-// a later file whose header differs is refused.
+// rowCopier streams every row of its sources into w; the header is written
+// once, and a later file or member whose header differs is refused.
 type rowCopier struct {
 	w      rowWriter
 	header []string
@@ -209,20 +209,37 @@ type rowCopier struct {
 }
 
 func (c *rowCopier) copy(src rowSource) error {
-	h := src.Header()
-	if c.header == nil {
-		c.header = slices.Clone(h)
-		if err := c.w.header(c.header); err != nil {
-			return err
-		}
-	} else if !slices.Equal(c.header, h) {
-		return fmt.Errorf("the job's files have different columns (%s, then %s); download them one at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))
-	}
+	seen := false
 	for src.Next() {
+		if !seen || src.HeaderChanged() {
+			if err := c.setHeader(src.Header()); err != nil {
+				return err
+			}
+			seen = true
+		}
 		if err := c.w.row(src.Row()); err != nil {
 			return err
 		}
 		c.rows++
 	}
-	return src.Err()
+	if err := src.Err(); err != nil {
+		return err
+	}
+	if !seen { // a header and no rows: still write the columns
+		return c.setHeader(src.Header())
+	}
+	return nil
+}
+
+// setHeader writes the header once; a later file or member whose header
+// differs is refused.
+func (c *rowCopier) setHeader(h []string) error {
+	if c.header == nil {
+		c.header = slices.Clone(h)
+		return c.w.header(c.header)
+	}
+	if !slices.Equal(c.header, h) {
+		return fmt.Errorf("the job's files have different columns (%s, then %s); download them one at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))
+	}
+	return nil
 }

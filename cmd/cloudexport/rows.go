@@ -4,62 +4,52 @@ import (
 	"io"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
-// rowSource is what the writers read rows from. Its methods are those of the
-// streaming reader in package rows (rows.Reader), so that package can be
-// dropped in without touching the writers.
+// rowSource is what the writers read rows from: the streaming reader of
+// package rows, with the header titled as the user asked.
 type rowSource interface {
-	Header() []string // the column titles, once the source is open
-	Next() bool       // advances to the next row; false at the end or on error
-	Row() []string    // the current row, valid until the next call to Next
-	Err() error       // the first error met, checked once Next returns false
+	Header() []string    // the column names of the current row
+	HeaderChanged() bool // whether Header changed with the last Next (true at the first row)
+	Next() bool          // advances to the next row; false at the end or on error
+	Row() []string       // the current row, valid until the next call to Next
+	Err() error          // the first error met, checked once Next returns false
 	Close() error
 }
 
-// openRows opens the rows of one downloaded result file. cols are the
-// columns the user asked for (nil = the file's own); the header is mapped to
-// them: each column's Header, or its Key when Header is empty.
-//
-// This is the one place that knows how result files are read. It still uses
-// export.ReadRows, which holds the whole file in memory; switch it to the
-// streaming reader when package rows lands:
-//
-//	rd, err := rows.NewReader(r, &rows.Options{Columns: cols})
-//	if err != nil {
-//		return nil, err
-//	}
-//	return rd, nil
+// openRows opens the rows of one downloaded result file, streaming: one row
+// in memory at a time, within the rows package's default limits. cols are
+// the columns the user asked for (nil = the file's own). The reader maps the
+// vendor's titles to neutral keys where it knows them; when the file has
+// exactly the requested columns, they are titled as requested (each
+// column's Header, or its Key when Header is empty), since the vendor writes
+// them in the order asked.
 func openRows(r io.Reader, cols []export.Column) (rowSource, error) {
-	header, rs, err := export.ReadRows(r)
+	rd, err := rows.NewReader(r, &rows.Options{Columns: cols})
 	if err != nil {
 		return nil, err
 	}
-	if len(cols) == len(header) {
-		header = make([]string, len(cols))
-		for i, c := range cols {
-			header[i] = firstNonEmpty(c.Header, c.Key)
-		}
+	if len(cols) == 0 {
+		return rd, nil
 	}
-	return &sliceRows{header: header, rows: rs, i: -1}, nil
+	titles := make([]string, len(cols))
+	for i, c := range cols {
+		titles[i] = firstNonEmpty(c.Header, c.Key)
+	}
+	return &titled{Reader: rd, titles: titles}, nil
 }
 
-// sliceRows serves rows held in memory (see openRows).
-type sliceRows struct {
-	header []string
-	rows   [][]string
-	i      int
+// titled reports the requested titles as the header of a file that has
+// exactly the requested number of columns.
+type titled struct {
+	*rows.Reader
+	titles []string
 }
 
-func (s *sliceRows) Header() []string { return s.header }
-func (s *sliceRows) Next() bool {
-	if s.i+1 >= len(s.rows) {
-		s.i = len(s.rows)
-		return false
+func (t *titled) Header() []string {
+	if h := t.Reader.Header(); len(h) != len(t.titles) {
+		return h
 	}
-	s.i++
-	return true
+	return t.titles
 }
-func (s *sliceRows) Row() []string { return s.rows[s.i] }
-func (s *sliceRows) Err() error    { return nil }
-func (s *sliceRows) Close() error  { return nil }

@@ -25,6 +25,7 @@ import (
 	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
 func main() {
@@ -98,19 +99,26 @@ func main() {
 		log.Fatal(err)
 	}
 	defer rc.Close()
-	header, rows, err := export.ReadRows(rc)
+	// Stream the rows: memory stays flat however big the file is.
+	r, err := rows.NewReader(rc, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%d rows\n", len(rows))
-	fmt.Println(strings.Join(header, " | "))
-	for i, r := range rows {
-		if i == *show {
-			fmt.Printf("… %d more\n", len(rows)-i)
-			break
+	defer r.Close()
+	n := 0
+	for r.Next() {
+		if r.HeaderChanged() {
+			fmt.Println(strings.Join(r.Header(), " | "))
 		}
-		fmt.Println(strings.Join(r, " | "))
+		if n < *show {
+			fmt.Println(strings.Join(r.Row(), " | "))
+		}
+		n++
 	}
+	if err := r.Err(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d rows\n", n)
 }
 
 func envOr(key, def string) string {

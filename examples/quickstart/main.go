@@ -24,6 +24,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/rows"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
 )
@@ -98,18 +99,26 @@ func main() {
 		log.Fatal(err)
 	}
 	defer rc.Close()
-	header, rows, err := export.ReadRows(rc)
+	// Stream the rows: memory stays flat however big the file is.
+	r, err := rows.NewReader(rc, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s: %d rows\n\n", f.Name, len(rows))
+	defer r.Close()
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, strings.Join(header, "\t"))
-	for i, r := range rows {
-		if i == *rowsToShow {
-			break
+	n := 0
+	for r.Next() {
+		if n == 0 {
+			fmt.Fprintln(w, strings.Join(r.Header(), "\t"))
 		}
-		fmt.Fprintln(w, strings.Join(r, "\t"))
+		if n < *rowsToShow {
+			fmt.Fprintln(w, strings.Join(r.Row(), "\t"))
+		}
+		n++
+	}
+	if err := r.Err(); err != nil {
+		log.Fatal(err)
 	}
 	w.Flush()
+	fmt.Printf("\n%s: %d rows\n", f.Name, n)
 }

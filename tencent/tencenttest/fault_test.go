@@ -14,7 +14,7 @@ import (
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
-	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/rows"
 )
 
 // statusRecorder is a RoundTripper that remembers the last HTTP status.
@@ -139,7 +139,7 @@ func TestDownloadFaults(t *testing.T) {
 	if st != http.StatusOK {
 		t.Errorf("malformed download = %d, want 200", st)
 	}
-	if _, err := export.ReadSheets(bytes.NewReader(b)); err == nil {
+	if _, _, err := rows.ReadAll(bytes.NewReader(b), nil); err == nil {
 		t.Errorf("malformed download read as a workbook, want a broken file")
 	}
 	if st, _ := get(); st != http.StatusOK {
