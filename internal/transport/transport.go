@@ -4,8 +4,12 @@
 //
 //   - the rate-limit wait (provider.Limiter), keyed by provider.Call;
 //   - the HTTP client every vendor call goes through (NewClient), which never
-//     follows a redirect and records the status and request id of each
-//     answer in the call's Exchange;
+//     follows a redirect, reads each API answer whole up to
+//     safehttp.MaxAnswer decompressed (files a vendor API serves stream up
+//     to safehttp.MaxDownload), and records the status and request id of
+//     each answer in the call's Exchange;
+//   - the one download path of the URLs vendor answers hand out (Fetcher),
+//     under the download policy of package safehttp;
 //   - the mapping of an HTTP status to a provider code (CodeForStatus);
 //   - classification of transport failures, retries per
 //     provider.RetryPolicy, provider.Adaptive feedback after each answer;

@@ -18,6 +18,11 @@
 //   - the cross-cloud rules of package provider: a 5xx answer is
 //     ErrUnavailable and Wait rides it out, a throttled call is retried by
 //     the adapter, missing credentials are ErrPermissionDenied.
+//
+// FuzzPoll is the adapters' shared fuzz harness for their vendor answer
+// decoders: arbitrary answers reach PollJob through an HTTP server, and
+// PollJob must return a valid Status or a coded *provider.Error, never
+// panic.
 package providertest
 
 import (
