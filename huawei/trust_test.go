@@ -168,3 +168,16 @@ func TestAnswerCapAndFileStreaming(t *testing.T) {
 		t.Errorf("downloaded %d bytes, %v; want the whole %d-byte file", n, err, size)
 	}
 }
+
+// A file id the vendor answers with goes into a URL path later: one with a
+// path step is Internal at poll time.
+func TestUnsafeFileIDAnswerIsRefused(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		answer(w, 200, `{"task_status":"success","file_id":"../../v5/other/download/f"}`)
+	})
+	job := export.Job{Provider: "huawei", Service: "hss", Kind: export.KindContainers, ID: "task-1", Scope: map[string]string{"project_id": testProject}}
+	_, err := f.provider(t).PollJob(context.Background(), job)
+	if !errors.Is(err, provider.ErrInternal) || !strings.Contains(err.Error(), "Files[0].ID") {
+		t.Fatalf("err = %v; want Internal naming the file id", err)
+	}
+}

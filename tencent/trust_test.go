@@ -318,3 +318,14 @@ func BenchmarkOversizedAnswer(b *testing.B) {
 		}
 	}
 }
+
+// A JobId the vendor answers with is checked like one a caller hands back:
+// a 1 MiB JobId is Internal, never a job that could not be polled.
+func TestHugeJobIDAnswerIsRefused(t *testing.T) {
+	f := newFake(t)
+	f.on(actionCreateComponentExportJob, answer{response: map[string]any{"JobId": strings.Repeat("a", 1<<20)}})
+	_, err := f.provider().CreateExportJob(context.Background(), export.Request{Target: export.Components{ImageID: "sha256:0123"}})
+	if !errors.Is(err, provider.ErrInternal) || !strings.Contains(err.Error(), "Job.ID: 1048576 bytes") || len(err.Error()) > 1024 {
+		t.Fatalf("err = %.300v; want a short Internal error naming Job.ID", err)
+	}
+}

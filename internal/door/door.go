@@ -18,6 +18,7 @@ package door
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -201,7 +202,25 @@ func (d *Door[P]) Create(ctx context.Context, p P, req export.Request) (export.J
 	if req.DryRun {
 		return export.Job{}, nil
 	}
+	// The job's ID came from a vendor answer: it must pass the checks a
+	// job handed back by the caller passes, or it could never be polled.
+	if _, err := d.CheckJob(p, job); err != nil {
+		return export.Job{}, untrusted(d.Provider, k.Service, "job", err)
+	}
 	return job, nil
+}
+
+// untrusted is the error of a vendor answer that fails the checks the
+// library applies to what it sends back (an id too long, or not path-safe):
+// Internal, naming what failed.
+func untrusted(provider, service, what string, err error) error {
+	msg := err.Error()
+	var e *errs.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	return &errs.Error{Code: errs.Internal, Provider: provider, Service: service,
+		Message: fmt.Sprintf("the service answered with a %s this library cannot use (%s)", what, msg)}
 }
 
 // maxJobID bounds Job.ID.
@@ -249,7 +268,18 @@ func (d *Door[P]) Poll(ctx context.Context, p P, job export.Job) (export.Status,
 		return export.Status{}, err
 	}
 	st, err := k.Poll(p, ctx, job)
-	return st, errs.Attribute(err, d.Provider, k.Service)
+	if err != nil {
+		return st, errs.Attribute(err, d.Provider, k.Service)
+	}
+	// A file id came from a vendor answer and goes into a URL path later.
+	for i, f := range st.Files {
+		if f.ID != "" {
+			if err := check.ID(fmt.Sprintf("Files[%d].ID", i), f.ID, maxJobID); err != nil {
+				return export.Status{}, untrusted(d.Provider, k.Service, "file id", err)
+			}
+		}
+	}
+	return st, nil
 }
 
 // Download checks job and opens one of its files through its kind's row.

@@ -22,13 +22,17 @@ func (*ptrAssets) Kind() export.Kind { return export.KindAssets }
 func idTable(ids []ID) *Door[*fake] {
 	row := Kind[*fake]{Kind: export.KindAssets, Service: "roma", IDs: ids,
 		Scope: []ID{{Name: "instance_id", Max: 8, Required: true}, {Name: "project_id"}},
-		Create: func(f *fake, _ context.Context, _ export.Request, _ vocab.Checked) (export.Job, error) {
+		Create: func(f *fake, _ context.Context, req export.Request, _ vocab.Checked) (export.Job, error) {
 			f.created++
-			return export.Job{}, nil
+			id := "j1"
+			if a, ok := req.Target.(export.Assets); ok && len(a.TaskIDs) > 0 {
+				id = a.TaskIDs[0] // the test's stand-in for what the vendor answered
+			}
+			return export.Job{Provider: "fake", Service: "roma", Kind: export.KindAssets, ID: id, Scope: map[string]string{"instance_id": "i"}}, nil
 		},
 		Poll: func(f *fake, _ context.Context, job export.Job) (export.Status, error) {
 			f.polled++
-			return export.Status{Job: job, State: export.StateRunning}, nil
+			return export.Status{Job: job, State: export.StateSucceeded, Files: []export.File{{ID: job.Scope["file"]}}}, nil
 		},
 		Download: func(*fake, context.Context, export.Job, export.File) (io.ReadCloser, error) { return nil, nil },
 	}
@@ -106,5 +110,20 @@ func TestScopeAndFileIDsAreCheckedAtTheDoor(t *testing.T) {
 	}
 	if _, err := d.Download(context.Background(), f, ok, export.File{ID: "arc-1"}); err != nil {
 		t.Errorf("a valid File.ID: %v", err)
+	}
+}
+
+// What a vendor answer names, the door checks like what a caller hands
+// back: a job id or file id that could not be sent again is Internal.
+func TestVendorIDsAreChecked(t *testing.T) {
+	d := idTable(nil)
+	f := &fake{}
+	_, err := d.Create(context.Background(), f, export.Request{Target: export.Assets{TaskIDs: []string{strings.Repeat("x", 200)}}})
+	if !errors.Is(err, errs.ErrInternal) || !strings.Contains(err.Error(), "Job.ID: 200 bytes") {
+		t.Errorf("a 200-byte job id from the vendor: %v; want Internal naming Job.ID", err)
+	}
+	job := export.Job{Provider: "fake", Service: "roma", Kind: export.KindAssets, ID: "j1", Scope: map[string]string{"instance_id": "i", "file": "../x"}}
+	if _, err := d.Poll(context.Background(), f, job); !errors.Is(err, errs.ErrInternal) || !strings.Contains(err.Error(), "Files[0].ID") {
+		t.Errorf("a file id with a path step from the vendor: %v; want Internal naming Files[0].ID", err)
 	}
 }
