@@ -89,7 +89,8 @@
 //     instances 64, enterprise projects 256) of ASCII letters, digits,
 //     "-", "_", "." and ":", and never "." or ".."; a time range is filled (an open From is
 //     the Unix epoch, an open To the largest time the vendor documents),
-//     ordered and inside that window.
+//     ordered and inside that window. Ids a vendor answer names (a job id,
+//     a file id) pass the same checks; one that fails is Internal.
 //
 // # Waiting
 //

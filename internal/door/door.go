@@ -13,7 +13,10 @@
 // the Spec says otherwise; ranges are filled, ordered and inside their
 // window), a job is the adapter's, of the row's kind and service, with a
 // bounded, path-safe ID and Scope entries (the row's Scope), and a File.ID
-// handed to Download is path-safe (internal/check.ID).
+// handed to Download is path-safe (internal/check.ID). What a vendor
+// answered passes the same checks on the way out: the job a row's Create
+// returns must pass CheckJob, and a file ID a row's Poll returns must be
+// path-safe, or the call is Internal.
 package door
 
 import (
