@@ -246,12 +246,13 @@ func (d *Door[P]) CheckJob(p P, job export.Job) (*Kind[P], error) {
 	}
 	for _, id := range k.Scope {
 		v, ok := job.Scope[id.Name]
-		field := fmt.Sprintf("Job.Scope[%q]", id.Name)
 		if !ok && id.Required {
-			return nil, errs.Attribute(errs.Invalid("%s: missing; pass a job returned by CreateExportJob or export.ParseToken", field), d.Provider, k.Service)
+			return nil, errs.Attribute(errs.Invalid("Job.Scope[%q]: missing; pass a job returned by CreateExportJob or export.ParseToken", id.Name), d.Provider, k.Service)
 		}
 		if ok || id.Required {
-			if err := check.ID(field, v, id.Max); err != nil {
+			// The field's name is built only for a message.
+			if err := check.ID("Job.Scope", v, id.Max); err != nil {
+				err := check.ID(fmt.Sprintf("Job.Scope[%q]", id.Name), v, id.Max)
 				return nil, errs.Attribute(err, d.Provider, k.Service)
 			}
 		}
@@ -276,10 +277,9 @@ func (d *Door[P]) Poll(ctx context.Context, p P, job export.Job) (export.Status,
 	}
 	// A file id came from a vendor answer and goes into a URL path later.
 	for i, f := range st.Files {
-		if f.ID != "" {
-			if err := check.ID(fmt.Sprintf("Files[%d].ID", i), f.ID, maxJobID); err != nil {
-				return export.Status{}, untrusted(d.Provider, k.Service, "file id", err)
-			}
+		if f.ID != "" && check.ID("Files.ID", f.ID, maxJobID) != nil {
+			err := check.ID(fmt.Sprintf("Files[%d].ID", i), f.ID, maxJobID)
+			return export.Status{}, untrusted(d.Provider, k.Service, "file id", err)
 		}
 	}
 	return st, nil

@@ -65,17 +65,32 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 		if err != nil {
 			return nil, err
 		}
-		resp.Body = &buffered{Reader: bytes.NewReader(b)}
+		buf := &buffered{b: b}
+		buf.Reset(b)
+		resp.Body = buf
 		resp.ContentLength = int64(len(b))
 		return resp, nil
 	})
 }
 
 // buffered is an answer body held in memory.
-type buffered struct{ *bytes.Reader }
+type buffered struct {
+	bytes.Reader
+	b []byte
+}
 
 // Close does nothing: the body is memory.
 func (*buffered) Close() error { return nil }
+
+// Buffered returns the whole answer body BufferAnswers read, and true, when
+// body is such a body that has not been read from yet; else nil and false.
+// The slice must not be changed.
+func Buffered(body io.ReadCloser) ([]byte, bool) {
+	if b, ok := body.(*buffered); ok && int64(b.Len()) == b.Size() {
+		return b.b, true
+	}
+	return nil, false
+}
 
 // noWatch is the stop function of a body whose context cannot end.
 func noWatch() bool { return false }

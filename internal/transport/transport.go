@@ -242,6 +242,9 @@ func checkAnswer(_ *http.Request, resp *http.Response) error {
 // bytes, with one allocation when the answer states its length. It is the
 // one place answers are read for decoding.
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
+	if b, ok := safehttp.Buffered(resp.Body); ok && int64(len(b)) <= max {
+		return b, nil // NewClient's client has read it already
+	}
 	if n := resp.ContentLength; n > 0 && n <= max {
 		// net/http stops the body at its stated length.
 		buf := make([]byte, n)
