@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
@@ -22,12 +23,17 @@ const (
 	actionDownloadAssetArchive = "DownloadAssetArchive"
 )
 
-const (
-	maxAssetIDs    = 100 // app and task ids per job, in total
-	maxAppIDLen    = 36  // application ids are UUIDs (the docs' examples; no maximum documented)
-	maxTaskIDLen   = 32  // OpenAPI AssetExportTask id: 1-32
-	maxInstanceLen = 64
-)
+const maxAssetIDs = check.ROMAMaxAssetIDs // app and task ids per job, in total
+
+// assetIDs are the ids of an assets target, checked at the door
+// (check.ID's alphabet): the instance (0-64), application ids in the
+// documented 36-character UUID form, task ids 1-32, at most 100 of each
+// (and of both together, checked by translateAssets).
+var assetIDs = []door.ID{
+	{Name: "InstanceID", Max: check.ROMAInstanceIDLen},
+	{Name: "AppIDs", Max: check.ROMAAppIDLen, Count: maxAssetIDs},
+	{Name: "TaskIDs", Max: check.ROMATaskIDLen, Count: maxAssetIDs},
+}
 
 // romaInstance serialises the asset exports of one ROMA Connect instance.
 type romaInstance struct {
@@ -54,16 +60,12 @@ type assetExportBody struct {
 
 // translateAssets validates the target and returns the instance and the body.
 func (p *Provider) translateAssets(t export.Assets) (string, assetExportBody, error) {
-	inst := t.InstanceID
-	field := "Target.InstanceID"
+	inst := t.InstanceID // checked at the door; Options.ROMAInstanceID by New
 	if inst == "" {
-		inst, field = p.romaInst, "Options.ROMAInstanceID"
+		inst = p.romaInst
 	}
 	if inst == "" {
 		return "", assetExportBody{}, invalid("Target.InstanceID: no ROMA Connect instance given; set export.Assets.InstanceID or huawei.Options.ROMAInstanceID")
-	}
-	if err := checkID(field, inst, maxInstanceLen); err != nil {
-		return "", assetExportBody{}, err
 	}
 	n := len(t.AppIDs) + len(t.TaskIDs)
 	if n == 0 {
@@ -72,25 +74,13 @@ func (p *Provider) translateAssets(t export.Assets) (string, assetExportBody, er
 	if n > maxAssetIDs {
 		return "", assetExportBody{}, invalid("Target: %d app and task ids; one ROMA job takes at most %d in total; use provider.Export to split the request", n, maxAssetIDs)
 	}
-	body := assetExportBody{Apps: []assetID{}, Tasks: []assetID{}}
-	for _, list := range []struct {
-		field string
-		ids   []string
-		max   int
-		out   *[]assetID
-	}{{"Target.AppIDs", t.AppIDs, maxAppIDLen, &body.Apps}, {"Target.TaskIDs", t.TaskIDs, maxTaskIDLen, &body.Tasks}} {
-		seen := map[string]bool{}
-		for i, id := range list.ids {
-			f := fmt.Sprintf("%s[%d]", list.field, i)
-			if err := checkID(f, id, list.max); err != nil {
-				return "", assetExportBody{}, err
-			}
-			if seen[id] {
-				return "", assetExportBody{}, invalid("%s: id %q is given twice", f, id)
-			}
-			seen[id] = true
-			*list.out = append(*list.out, assetID{ID: id})
-		}
+	// The door checked each id (assetIDs) and that none is given twice.
+	body := assetExportBody{Apps: make([]assetID, len(t.AppIDs)), Tasks: make([]assetID, len(t.TaskIDs))}
+	for i, id := range t.AppIDs {
+		body.Apps[i] = assetID{ID: id}
+	}
+	for i, id := range t.TaskIDs {
+		body.Tasks[i] = assetID{ID: id}
 	}
 	return inst, body, nil
 }
@@ -312,7 +302,7 @@ func (p *Provider) downloadAssets(ctx context.Context, job export.Job, f export.
 			Message: fmt.Sprintf("archive %s of instance %s %s by this provider; ROMA serves each archive once, so export again to get it", f.ID, inst, what)}
 	}
 	resp, err := p.send(ctx, call{service: ServiceROMA, action: actionDownloadAssetArchive, method: http.MethodGet, project: pid,
-		path: "/v2/" + pid + "/instances/" + inst + "/assets/archives/" + f.ID})
+		path: "/v2/" + pid + "/instances/" + inst + "/assets/archives/" + f.ID, file: true})
 	p.mu.Lock()
 	if err != nil {
 		delete(p.downloaded, key) // not served: a later Download may try again

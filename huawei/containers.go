@@ -26,10 +26,6 @@ const (
 // maxExportSize is HSS export_size's upper bound, and its default.
 const maxExportSize = 100000
 
-// createTimeMax is the largest create_time HSS documents for a container
-// (ContainerBaseInfo: 0–4071095999000 ms); an open upper bound is sent as it.
-const createTimeMax int64 = 4071095999000
-
 // containerFilters is the containers filter table: neutral field, HSS body
 // field, value kind and limits (ExportContainerListRequestBody). Every
 // filter takes one value; HSS has no match switch, so Like is rejected.
@@ -101,14 +97,9 @@ type containerExport struct {
 // request from the tables.
 func (p *Provider) translateContainers(req export.Request, t export.Containers, c vocab.Checked) (containerExport, error) {
 	filters, cols := c.Filters, c.Columns
-	ep := t.EnterpriseProject
+	ep := t.EnterpriseProject // checked at the door; Options.EnterpriseProject by New
 	if ep == "" {
 		ep = p.entProject
-	}
-	if ep != "" {
-		if err := checkID("Target.EnterpriseProject", ep, 256); err != nil {
-			return containerExport{}, err
-		}
 	}
 	body := map[string]any{}
 	for _, f := range filters {
@@ -116,11 +107,7 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 		case vocab.Bool:
 			body[f.Spec.Vendor] = f.Values[0] == "true"
 		case vocab.TimeRange:
-			r, err := epochRange(f.From, f.To)
-			if err != nil {
-				return containerExport{}, err
-			}
-			body[f.Spec.Vendor] = r
+			body[f.Spec.Vendor] = epochRange(f.From, f.To)
 		default:
 			body[f.Spec.Vendor] = f.Values[0]
 		}
@@ -138,24 +125,12 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 }
 
 // epochRange turns a create_time range into HSS's {"start_time","end_time"}
-// in epoch milliseconds. An open bound is sent closed: From as 0, To as the
-// largest create_time HSS documents, so the request never depends on how
-// HSS reads a missing bound.
-func epochRange(from, to time.Time) (map[string]int64, error) {
-	start, end := int64(0), createTimeMax
-	if !from.IsZero() {
-		start = max(from.UnixMilli(), 0)
-	}
-	if !to.IsZero() {
-		end = to.UnixMilli()
-		if end < 0 {
-			return nil, invalid("Filters (create_time): To (%s) is before 1970; HSS takes epoch milliseconds", to.UTC().Format(time.RFC3339))
-		}
-		if end > createTimeMax {
-			end = createTimeMax
-		}
-	}
-	return map[string]int64{"start_time": start, "end_time": end}, nil
+// in epoch milliseconds. The door has filled open bounds (From with the
+// epoch, To with the largest create_time HSS documents, check.DefaultWindow)
+// and checked that the range is ordered and inside that window, so the
+// request never depends on how HSS reads a missing bound.
+func epochRange(from, to time.Time) map[string]int64 {
+	return map[string]int64{"start_time": from.UnixMilli(), "end_time": to.UnixMilli()}
 }
 
 func (p *Provider) createContainers(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
@@ -267,7 +242,7 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 	}
 	pid := p.jobProject(job)
 	resp, err := p.send(ctx, call{service: ServiceHSS, action: actionListDownloadExportedFile, method: http.MethodGet,
-		project: pid, path: "/v5/" + pid + "/download/" + f.ID, query: entQuery(job.Scope["enterprise_project_id"])})
+		project: pid, path: "/v5/" + pid + "/download/" + f.ID, query: entQuery(job.Scope["enterprise_project_id"]), file: true})
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,28 @@
 // Options.HTTPClient's Transport and Timeout carry every call; nil means
 // a client with no overall timeout, so large downloads work; deadlines come
 // from ctx, which also governs reading a downloaded body. Redirects are never
-// followed (see package provider).
+// followed, with the adapter's client or the caller's, so the signed
+// request and X-Security-Token are never replayed (a 3xx is
+// FailedPrecondition naming it). An API answer is read whole, at most 16 MiB
+// decompressed; a result file (ListDownloadExportedFile,
+// DownloadAssetArchive) streams, capped at 1 GiB decompressed. Past a cap
+// the call fails with Internal (see package provider). Huawei hands out no
+// download URLs, so its Options have no download policy.
+//
+// # Checked before sending
+//
+// Every id that goes into a URL path or id list is 1 to its limit in bytes
+// of ASCII letters, digits and - _ . :, never "." or "..": Job.ID and
+// File.ID (128), Job.Scope["project_id"] (64), ["instance_id"] (64,
+// required for assets jobs), ["enterprise_project_id"] (256), the target's
+// InstanceID (64), EnterpriseProject (256), AppIDs (36, the UUID form) and
+// TaskIDs (32), at most 100 of each and none twice. Filter values and column
+// headers are UTF-8 without control characters (cluster, container and
+// image names up to 255 characters, pod names 512, headers 256). A
+// create_time range is filled (open From is the epoch, open To
+// 2099-01-03T03:59:59Z, the largest HSS documents), ordered and inside that
+// window, and sent closed. Anything else is InvalidArgument naming the
+// field, and nothing is sent.
 //
 // # Containers
 //

@@ -9,13 +9,14 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/door"
+	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
@@ -244,18 +245,11 @@ func defaultEndpoint(svc, region string) string {
 	return "https://" + svc + "." + region + "." + domain
 }
 
-// checkID validates an identifier that goes into a URL path or query.
+// checkID validates an identifier that goes into a URL path or query
+// with the module's one id rule (internal/check.ID): 1 to max bytes of
+// ASCII letters, digits and - _ . :, never "." or "..".
 func checkID(field, v string, max int) error {
-	if v == "" {
-		return invalid("%s: empty; want 1 to %d characters", field, max)
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return invalid("%s: %d characters; want at most %d", field, n, max)
-	}
-	if strings.ContainsAny(v, "/?#%\\") || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
-		return invalid("%s: %q holds a character not allowed in an id (/ ? # %% \\ or a control character)", field, v)
-	}
-	return nil
+	return errs.Attribute(check.ID(field, v, max), Name, "")
 }
 
 // Name returns "huawei".
@@ -269,13 +263,13 @@ var table = &door.Door[*Provider]{
 	Kinds: []door.Kind[*Provider]{
 		{Kind: export.KindContainers, Service: ServiceHSS, Spec: containerSpec,
 			Create: (*Provider).createContainers, Poll: (*Provider).pollContainers, Download: (*Provider).downloadContainers,
-			CheckJob: (*Provider).checkScope},
+			IDs: []door.ID{{Name: "EnterpriseProject", Max: check.HSSProjectIDLen}}, Scope: hssScope},
 		{Kind: export.KindAssets, Service: ServiceROMA, Spec: assetSpec,
 			Create: (*Provider).createAssets, Poll: (*Provider).pollAssets, Download: (*Provider).downloadAssets,
-			CheckJob: (*Provider).checkAssetScope},
+			IDs: assetIDs, Scope: romaScope},
 		{Kind: export.KindVulnerabilities, Service: ServiceHSS, Spec: vulnSpec,
 			Create: (*Provider).createVulns, Poll: (*Provider).pollContainers, Download: (*Provider).downloadContainers,
-			CheckJob: (*Provider).checkScope},
+			IDs: []door.ID{{Name: "EnterpriseProject", Max: check.HSSProjectIDLen}}, Scope: hssScope},
 	},
 	Schedules: []door.Schedule[*Provider]{
 		{Kind: scan.RegistryImages, Service: ServiceHSS, Read: (*Provider).registrySchedule},
@@ -283,21 +277,22 @@ var table = &door.Door[*Provider]{
 	},
 }
 
-// checkScope checks the project a job's calls put in a path.
-func (p *Provider) checkScope(job export.Job) error {
-	if pid := job.Scope["project_id"]; pid != "" {
-		return checkID(`Job.Scope["project_id"]`, pid, 64)
-	}
-	return nil
+// hssScope are the Job.Scope entries an HSS job's calls put in a path or
+// query, checked at the door.
+var hssScope = []door.ID{
+	{Name: "project_id", Max: maxProjectIDLen},
+	{Name: "enterprise_project_id", Max: check.HSSProjectIDLen},
 }
 
-// checkAssetScope checks an assets job's project and ROMA instance.
-func (p *Provider) checkAssetScope(job export.Job) error {
-	if err := p.checkScope(job); err != nil {
-		return err
-	}
-	return checkID(`Job.Scope["instance_id"]`, job.Scope["instance_id"], maxInstanceLen)
+// romaScope are the Job.Scope entries a ROMA job's calls put in a path,
+// checked at the door: the instance is required.
+var romaScope = []door.ID{
+	{Name: "project_id", Max: maxProjectIDLen},
+	{Name: "instance_id", Max: check.ROMAInstanceIDLen, Required: true},
 }
+
+// maxProjectIDLen bounds a project id (Options.ProjectID, Job.Scope).
+const maxProjectIDLen = 64
 
 // jobProject is the project a job lives in: its scope's, else the provider's.
 func (p *Provider) jobProject(job export.Job) string {

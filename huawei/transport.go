@@ -15,6 +15,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
+	"github.com/cloudexport/cloudexport/internal/safehttp"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -26,7 +27,6 @@ const (
 	contentJSON     = "application/json"
 	contentJSONUTF8 = "application/json;charset=UTF-8"
 	maxErrorBody    = 64 << 10
-	maxJSONBody     = 16 << 20
 )
 
 // call is one vendor request.
@@ -39,6 +39,7 @@ type call struct {
 	query       url.Values // one value per key
 	body        string     // JSON body; "" for none
 	contentType string     // "" = application/json
+	file        bool       // the answer is a file: streamed, capped at safehttp.MaxDownload
 }
 
 // send signs and sends c through the attempt loop, and returns the 2xx
@@ -47,6 +48,9 @@ type call struct {
 func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 	var resp *http.Response
 	err := p.loop.Do(ctx, c.service, c.action, func(ctx context.Context) error {
+		if c.file {
+			ctx = transport.Streamed(ctx)
+		}
 		req, err := p.signedRequest(ctx, c)
 		if err != nil {
 			return err
@@ -126,7 +130,9 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	body, err := transport.ReadBody(resp, maxJSONBody)
+	// The client has read the answer whole already, bounded by
+	// safehttp.MaxAnswer (16 MiB decompressed).
+	body, err := transport.ReadBody(resp, safehttp.MaxAnswer)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -66,7 +66,7 @@ func TestSignature(t *testing.T) {
 			})
 			opts := f.options()
 			opts.SecurityToken = token
-			opts.EnterpriseProject = "ep 1+2" // escaping in the canonical query
+			opts.EnterpriseProject = "ep:1.2" // escaping (":" is %3A) in the canonical query
 			p := mustNew(t, opts)
 			job, err := p.CreateExportJob(context.Background(), export.Request{Target: export.Containers{}, Filters: []export.Filter{export.Eq("pod_name", "<a&b>")}})
 			if err != nil {

@@ -55,6 +55,42 @@
 //     line per attempt with the keys provider, service, action, attempt,
 //     status, request_id, duration and, on failure, code and vendor_code;
 //     never a credential, body or URL query.
+//   - Redirects: an API call never follows one, with the adapter's client
+//     or the caller's (the check sits beneath any client, in the
+//     transport, and the caller's *http.Client is never changed), so a
+//     signed request and its token are never replayed to another host.
+//   - Answer sizes: an API answer is read whole, at most 16 MiB counted in
+//     decompressed bytes (a compression bomb stops at the cap, as does
+//     any Content-Encoding other than gzip and deflate); a larger one is
+//     Internal, never a truncated success, and its body is closed. A body
+//     that ends early is Unavailable. A downloaded file streams and stops
+//     with Internal past 1 GiB decompressed.
+//   - Downloads of a URL a vendor answer hands out (TCSS DownloadURL, CWP
+//     DownloadUrl) go only over https to the service's documented download
+//     hosts (COS: *.cos.<region>.myqcloud.com, *.cos.accelerate.myqcloud.com,
+//     *.file.myqcloud.com, *.cos.<region>.tencentcos.cn) or ones the caller
+//     adds (Options.DownloadHosts), or, over the endpoint's scheme, to the
+//     host of a configured endpoint, or where Options.AllowDownload says so.
+//     They never connect to a loopback, link-local (cloud metadata such as
+//     169.254.169.254), private or reserved address unless the host is a
+//     configured endpoint or allowed (checked on the address DNS returned),
+//     and follow a redirect only on the same host without leaving https.
+//     A refusal is PermissionDenied naming the host, and nothing is sent; a
+//     File.URL that is not an http(s) URL is InvalidArgument.
+//   - Identifiers and values are checked once, before anything is sent
+//     (InvalidArgument naming the field): every filter value and column
+//     header is valid UTF-8 without control, line-separator or
+//     bidirectional-formatting characters, at most 1024 characters (less
+//     where the vendor documents less), and a filter takes at most 100
+//     values unless its vocabulary says fewer; an id that goes into a URL
+//     path or an id list (Job.ID, File.ID, the path-bearing Job.Scope
+//     entries, ROMA instance, app and task ids, HSS enterprise projects) is
+//     1 to 128 bytes (or the vendor's limit: ROMA app ids 36, task ids 32,
+//     instances 64, enterprise projects 256) of ASCII letters, digits,
+//     "-", "_", "." and ":", and never "." or ".."; a time range is filled (an open From is
+//     the Unix epoch, an open To the largest time the vendor documents),
+//     ordered and inside that window. Ids a vendor answer names (a job id,
+//     a file id) pass the same checks; one that fails is Internal.
 //
 // # Waiting
 //

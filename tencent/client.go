@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
+	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 )
@@ -190,7 +193,21 @@ func (p *Provider) call(ctx context.Context, service, action string, send func(c
 			return err
 		}
 	}
-	return p.loop.Do(ctx, service, action, send)
+	return p.loop.Do(ctx, service, action, func(ctx context.Context) (err error) {
+		defer sdkPanic(&err)
+		return send(ctx)
+	})
+}
+
+// sdkPanic turns a panic of the vendor SDK while it reads an answer into an
+// Internal error: the SDK dereferences the decoded answer unchecked, so an
+// answer of JSON null (found by FuzzPollAnswers) would otherwise crash the
+// caller's program. The SDK has read and closed the body by then.
+func sdkPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = &errs.Error{Code: errs.Internal,
+			Message: fmt.Sprintf("the answer is not the JSON the API sends (the vendor SDK failed on it: %v)", r)}
+	}
 }
 
 // commonRequest is a TCSS action sent through the SDK's common client with
@@ -258,6 +275,30 @@ func newClients(cred common.CredentialIface, region string, eps map[string]endpo
 	}
 	cc.WithHttpTransport(rt)
 	return clients, cc, nil
+}
+
+// newFetchers returns the Fetcher of each service whose answers hand out
+// URLs (TCSS DownloadURL, CWP DownloadUrl), under the download policy:
+// the documented COS domains and Options.DownloadHosts over https, the
+// configured endpoints' hosts, and what Options.AllowDownload accepts.
+func newFetchers(opts Options, eps map[string]endpoint) map[string]*transport.Fetcher {
+	var configured []string
+	for k, v := range opts.Endpoints {
+		if v != "" {
+			configured = append(configured, eps[strings.ToLower(k)].scheme+"://"+eps[strings.ToLower(k)].host)
+		}
+	}
+	do := transport.DownloadOptions{Hosts: opts.DownloadHosts, Allow: opts.AllowDownload, Endpoints: configured}
+	return map[string]*transport.Fetcher{
+		serviceTCSS: transport.NewFetcher(opts.HTTPClient, serviceTCSS, do),
+		serviceCWP:  transport.NewFetcher(opts.HTTPClient, serviceCWP, do),
+	}
+}
+
+// fetch downloads a vendor-given URL of service (a TCSS or CWP result
+// file) through the download policy; see Download.
+func (p *Provider) fetch(ctx context.Context, service string, f export.File) (io.ReadCloser, error) {
+	return p.fetchers[service].Fetch(ctx, p.loop, actionDownload, f.URL)
 }
 
 // newCommonClient is the SDK's common.NewCommonClient.

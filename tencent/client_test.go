@@ -101,7 +101,7 @@ func TestCancelSlowCall(t *testing.T) {
 		t.Errorf("cancellation reported as Unavailable: %v", err)
 	}
 	// Idle keep-alive connections are the transport's, not leaks; drop them.
-	p.http.CloseIdleConnections()
+	p.api.CloseIdleConnections()
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

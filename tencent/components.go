@@ -3,7 +3,6 @@ package tencent
 import (
 	"context"
 	"io"
-	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -15,9 +14,7 @@ import (
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
-	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/internal/vocab"
-	"github.com/cloudexport/cloudexport/provider"
 )
 
 // TCSS actions.
@@ -258,41 +255,14 @@ var fileTables = map[export.Kind]vocab.FileTable{
 }
 
 // downloadURL fetches a result file's presigned URL (TCSS DownloadURL, CWP
-// DownloadUrl), attributed to the job's service. The body it returns also
-// has a Columns method giving the neutral key of each column title of the
-// kind's file, which rows.NewReader uses, and NeutralCell (fileTables).
+// DownloadUrl) through the job's service's download policy (see Download).
+// The body it returns also has a Columns method giving the neutral key of
+// each column title of the kind's file, which rows.NewReader uses, and
+// NeutralCell (fileTables).
 func (p *Provider) downloadURL(ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error) {
-	if f.URL == "" {
-		return nil, errs.Invalid("File.URL: empty; pass a File from a succeeded Status")
-	}
-	where := transport.RedactURL(f.URL) // the query of a presigned URL is a credential
-	u, err := url.Parse(f.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errs.Invalid("File.URL: %s is not an http or https URL", where)
-	}
-	var resp *http.Response
-	err = p.loop.Do(ctx, job.Service, actionDownload, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL, nil)
-		if err != nil {
-			return errs.Invalid("File.URL: %s cannot be requested", where)
-		}
-		resp, err = p.http.Do(req)
-		if err != nil {
-			if ue, ok := err.(*url.Error); ok {
-				ue.URL = where
-			}
-			return err
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			resp.Body.Close()
-			e := transport.StatusError(provider.Call{Provider: Name, Service: job.Service, Action: actionDownload}, nil, resp.StatusCode, "")
-			e.Message = "fetch " + where
-			return e
-		}
-		return nil
-	})
+	rc, err := p.fetch(ctx, job.Service, f)
 	if err != nil {
 		return nil, err
 	}
-	return vocab.Describe(resp.Body, fileTables[job.Kind]), nil
+	return vocab.Describe(rc, fileTables[job.Kind]), nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -291,7 +292,14 @@ func TestDownload(t *testing.T) {
 	}))
 	defer files.Close()
 	f := newFake(t)
-	p := f.provider()
+	// The file server is neither a COS host nor a configured endpoint:
+	// the caller allows it.
+	opts := f.options()
+	opts.AllowDownload = func(u *url.URL) bool { return "http://"+u.Host == files.URL }
+	p, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	job := export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "job-1"}
 
 	rc, err := p.Download(context.Background(), job, export.File{URL: files.URL + "/ok.xlsx?sign=s3cr3t"})
@@ -314,7 +322,7 @@ func TestDownload(t *testing.T) {
 		{"ftp://example.com/a.xlsx?sign=s3cr3t", provider.InvalidArgument},
 		{"file:///etc/passwd", provider.InvalidArgument},
 		{"", provider.InvalidArgument},
-		{"http://127.0.0.1:1/closed.xlsx?sign=s3cr3t", provider.Unavailable},
+		{"http://127.0.0.1:1/closed.xlsx?sign=s3cr3t", provider.PermissionDenied}, // loopback, not allowed
 	}
 	for _, tt := range tests {
 		_, err := p.Download(context.Background(), job, export.File{URL: tt.url})

@@ -42,9 +42,49 @@
 // carries every request and its Timeout bounds each API call (rounded up to
 // whole seconds, as the SDK counts them; 60 seconds when it has none); its
 // other fields are not used, and the client itself is never modified;
-// Download goes through the same transport. Redirects are never followed
-// (see package provider). Options.Endpoints["cwp"] replaces
-// https://cwp.tencentcloudapi.com for CWP. The SDK's shared
+// Download goes through the same transport. API calls never follow a
+// redirect (a 3xx is FailedPrecondition naming it, and the signed request
+// and X-TC-Token are never replayed), and an answer is read whole inside
+// the transport, at most 16 MiB decompressed: a larger one, a compression
+// bomb, or a body that fails mid-read is an error, and the body is closed
+// even though the SDK never closes one it failed to read (see package
+// provider).
+//
+// # Downloads
+//
+// Download fetches the URL a TCSS (DownloadURL) or CWP (DownloadUrl) answer
+// handed out only if the download policy allows it, and sends nothing
+// otherwise (PermissionDenied naming the host):
+//
+//   - over https from the COS domains those links use:
+//     *.cos.<region>.myqcloud.com, *.cos.accelerate.myqcloud.com,
+//     *.file.myqcloud.com and *.cos.<region>.tencentcos.cn, plus the
+//     patterns in Options.DownloadHosts ("*" is one DNS label);
+//   - from the host of a configured Options.Endpoints entry, over its
+//     scheme (the emulator serves its files there);
+//   - or when Options.AllowDownload(u) returns true: for a proxy, a
+//     private mirror or domain, or COS's intranet domain
+//     (*.cos-internal.<region>.tencentcos.cn), which resolves to private
+//     addresses.
+//
+// Whatever the name, the connection is refused when the address DNS
+// returned is loopback, link-local (the metadata service at
+// 169.254.169.254 or 169.254.0.23), private or reserved, unless the host is
+// a configured endpoint or allowed by AllowDownload (when
+// Options.HTTPClient's Transport is not an *http.Transport, no dialer can be
+// installed and only literal IP hosts are checked). A redirect is followed
+// only on the same host and never from https to http. The body streams,
+// ctx governs reading it, and it fails with Internal past 1 GiB
+// decompressed.
+//
+// # Checked before sending
+//
+// Every filter value is UTF-8 text without control characters, at most
+// 1024 characters (256 for components' name, version and type) and at most
+// 100 values per filter; Job.ID is 1 to 128 bytes of ASCII letters, digits
+// and - _ . :. Anything else is InvalidArgument naming the field, and no
+// request is sent. Options.Endpoints["cwp"] is accepted for CWP
+// (https://cwp.tencentcloudapi.com). The SDK's shared
 // common.DefaultHttpClient must be left nil: New refuses to run with it set,
 // because the SDK would modify that shared client.
 //

@@ -86,6 +86,12 @@ func codeFor(vendor string) provider.Code {
 // classify is the attempt loop's Classify for SDK calls: the status and
 // request id the transport saw, and the SDK's error.
 func classify(c provider.Call, x *transport.Exchange, err error) *provider.Error {
+	// A refusal raised beneath the SDK (an answer over the cap, a
+	// truncated body, a compression bomb) is what happened; the SDK would
+	// call it ClientError.NetworkError, which reads as retryable.
+	if e := transport.Attributed(c, x, err); e != nil {
+		return e
+	}
 	status, rid := x.Answer()
 	if status >= 300 && status < 400 {
 		// The transport refused the redirect; the SDK only saw a

@@ -3,6 +3,7 @@ package tencent
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -19,4 +20,17 @@ type Options struct {
 	Limiter                    provider.Limiter     // paces every call; nil = an in-process provider.NewRateLimiter(RateLimit)
 	Logger                     *slog.Logger         // nil = no logging
 	Retry                      provider.RetryPolicy // how throttled calls are retried; zero = provider.DefaultRetry
+
+	// DownloadHosts adds host patterns ("*" stands for one DNS label, e.g.
+	// "*.cos.ap-guangzhou.myqcloud.com" or "files.example.com") from which
+	// Download may fetch a vendor-given URL over https, besides the COS
+	// domains TCSS and CWP hand out (see the package doc, Downloads).
+	DownloadHosts []string
+
+	// AllowDownload, if set, is asked about a vendor-given URL the download
+	// policy refuses (a proxy, a private mirror or domain, COS's intranet
+	// domain); true fetches it over any scheme and lets it connect to any
+	// address, private ones included. It must not block: it is also asked
+	// with a URL holding only a scheme and host when a connection is dialled.
+	AllowDownload func(u *url.URL) bool
 }

@@ -29,9 +29,10 @@ type Provider struct {
 	region      string
 	common      map[string]*common.Client // by service: every service but CVM
 	cvm         *cvm.Client
-	lazy        *lazyCredential // nil when Options held static credentials
-	fingerprint string          // of Options.SecretID
-	http        *http.Client    // every vendor exchange: the SDK clients' transport, and Download
+	lazy        *lazyCredential               // nil when Options held static credentials
+	fingerprint string                        // of Options.SecretID
+	api         *http.Client                  // every API exchange: the SDK clients' transport; never a vendor-given URL (see fetch)
+	fetchers    map[string]*transport.Fetcher // by service: vendor-given URLs (TCSS, CWP)
 	loop        *transport.Loop
 	log         *slog.Logger
 }
@@ -71,7 +72,7 @@ func New(opts Options) (*Provider, error) {
 	p := &Provider{
 		region:      opts.Region,
 		fingerprint: transport.Fingerprint(opts.SecretID),
-		http:        transport.NewClient(opts.HTTPClient),
+		api:         transport.NewClient(opts.HTTPClient),
 		log:         opts.Logger,
 	}
 	retry := opts.Retry
@@ -92,10 +93,11 @@ func New(opts Options) (*Provider, error) {
 	if opts.HTTPClient != nil {
 		timeout = opts.HTTPClient.Timeout
 	}
-	p.common, p.cvm, err = newClients(cred, opts.Region, eps, p.http.Transport, timeout)
+	p.common, p.cvm, err = newClients(cred, opts.Region, eps, p.api.Transport, timeout)
 	if err != nil {
 		return nil, err
 	}
+	p.fetchers = newFetchers(opts, eps)
 	p.front = door.Bind(table, p)
 	return p, nil
 }

@@ -166,8 +166,9 @@ func Texts(field string, vs []string, maxCount, maxLen int) error {
 		return err
 	}
 	for i, v := range vs {
-		if err := Text(fmt.Sprintf("%s[%d]", field, i), v, maxLen); err != nil {
-			return err
+		if Text(field, v, maxLen) != nil {
+			// The element's name is built only for the message.
+			return Text(fmt.Sprintf("%s[%d]", field, i), v, maxLen)
 		}
 	}
 	return nil
@@ -182,16 +183,21 @@ func IDs(field string, vs []string, maxCount, maxLen int) error {
 	if err := Count(field, len(vs), maxCount); err != nil {
 		return err
 	}
-	seen := make(map[string]int, len(vs))
+	var seen map[string]int
+	if len(vs) > 1 {
+		seen = make(map[string]int, len(vs))
+	}
 	for i, v := range vs {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if err := ID(f, v, maxLen); err != nil {
-			return err
+		if ID(field, v, maxLen) != nil {
+			// The element's name is built only for the message.
+			return ID(fmt.Sprintf("%s[%d]", field, i), v, maxLen)
 		}
 		if j, ok := seen[v]; ok {
-			return errs.Invalid("%s: %q is given twice (also at index %d); want each id once", f, v, j)
+			return errs.Invalid("%s[%d]: %q is given twice (also at index %d); want each id once", field, i, v, j)
 		}
-		seen[v] = i
+		if seen != nil {
+			seen[v] = i
+		}
 	}
 	return nil
 }

@@ -6,15 +6,25 @@
 // table, so what is listed is what is served.
 //
 // A row's functions may rely on what the door guarantees: the target is of
-// the row's kind, filters, columns, sort and paging passed the row's Spec
-// (the translation is handed over), and a job is the adapter's, of the
-// row's kind and service, with a bounded, path-safe ID.
+// the row's kind and its id fields (the row's IDs) are path-safe and
+// bounded, filters, columns, sort and paging passed the row's Spec (the
+// translation is handed over; every filter value is UTF-8 text without
+// control characters, at most 1024 characters, at most 100 values unless
+// the Spec says otherwise; ranges are filled, ordered and inside their
+// window), a job is the adapter's, of the row's kind and service, with a
+// bounded, path-safe ID and Scope entries (the row's Scope), and a File.ID
+// handed to Download is path-safe (internal/check.ID). What a vendor
+// answered passes the same checks on the way out: the job a row's Create
+// returns must pass CheckJob, and a file ID a row's Poll returns must be
+// path-safe, or the call is Internal.
 package door
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/cloudexport/cloudexport/export"
@@ -43,8 +53,26 @@ type Kind[P any] struct {
 	// Download opens one result file; nil = the kind's files are not
 	// fetched by the adapter (ErrUnsupported).
 	Download func(p P, ctx context.Context, job export.Job, f export.File) (io.ReadCloser, error)
-	// CheckJob checks the kind's own Job.Scope entries; nil = none.
+	// CheckJob checks the kind's own Job.Scope entries beyond Scope; nil =
+	// none.
 	CheckJob func(p P, job export.Job) error
+
+	// IDs are the target's fields that go on the wire as ids (a URL path
+	// segment, an id list): each given value passes check.ID, a list
+	// check.IDs, before Create runs. An empty string field is left to
+	// Create (it may have a default).
+	IDs []ID
+	// Scope are the Job.Scope entries that go into a URL path: each passes
+	// check.ID before Poll or Download runs.
+	Scope []ID
+}
+
+// ID says how one id field is checked at the door.
+type ID struct {
+	Name     string // a Job.Scope key, or a field of the target's type (string or []string)
+	Max      int    // longest id in bytes; 0 = check.MaxIDLen
+	Count    int    // a list's most ids; 0 = check.MaxValues
+	Required bool   // Scope: the entry must be present
 }
 
 // Schedule is one row of an adapter's table of scan schedules.
@@ -117,8 +145,49 @@ func (d *Door[P]) CheckRequest(req export.Request) (*Kind[P], vocab.Checked, err
 		return nil, vocab.Checked{}, &errs.Error{Code: errs.Unsupported, Provider: d.Provider,
 			Message: fmt.Sprintf("%s does not serve %s exports; it serves %s", d.Provider, req.Target.Kind(), d.served())}
 	}
+	if err := checkTargetIDs(req.Target, k.IDs); err != nil {
+		return nil, vocab.Checked{}, errs.Attribute(err, d.Provider, k.Service)
+	}
 	c, err := k.Spec.Check(k.Kind, req)
 	return k, c, errs.Attribute(err, d.Provider, k.Service)
+}
+
+// checkTargetIDs checks the id fields of target named by ids.
+func checkTargetIDs(target export.Target, ids []ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	v := reflect.ValueOf(target)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return errs.Invalid("Target: a nil %T; want a target value", target)
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	for _, id := range ids {
+		f := v.FieldByName(id.Name)
+		field := "Target." + id.Name
+		switch {
+		case !f.IsValid():
+			// A row naming a field its target lacks is the adapter's bug.
+			return &errs.Error{Code: errs.Internal, Message: fmt.Sprintf("%T has no field %s to check", target, id.Name)}
+		case f.Kind() == reflect.String:
+			if s := f.String(); s != "" {
+				if err := check.ID(field, s, id.Max); err != nil {
+					return err
+				}
+			}
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			list, _ := f.Interface().([]string)
+			if err := check.IDs(field, list, id.Count, id.Max); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Create checks req and starts one job through its kind's row. A DryRun
@@ -136,7 +205,25 @@ func (d *Door[P]) Create(ctx context.Context, p P, req export.Request) (export.J
 	if req.DryRun {
 		return export.Job{}, nil
 	}
+	// The job's ID came from a vendor answer: it must pass the checks a
+	// job handed back by the caller passes, or it could never be polled.
+	if _, err := d.CheckJob(p, job); err != nil {
+		return export.Job{}, untrusted(d.Provider, k.Service, "job", err)
+	}
 	return job, nil
+}
+
+// untrusted is the error of a vendor answer that fails the checks the
+// library applies to what it sends back (an id too long, or not path-safe):
+// Internal, naming what failed.
+func untrusted(provider, service, what string, err error) error {
+	msg := err.Error()
+	var e *errs.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	return &errs.Error{Code: errs.Internal, Provider: provider, Service: service,
+		Message: fmt.Sprintf("the service answered with a %s this library cannot use (%s)", what, msg)}
 }
 
 // maxJobID bounds Job.ID.
@@ -157,6 +244,19 @@ func (d *Door[P]) CheckJob(p P, job export.Job) (*Kind[P], error) {
 	if err := check.ID("Job.ID", job.ID, maxJobID); err != nil {
 		return nil, errs.Attribute(err, d.Provider, k.Service)
 	}
+	for _, id := range k.Scope {
+		v, ok := job.Scope[id.Name]
+		if !ok && id.Required {
+			return nil, errs.Attribute(errs.Invalid("Job.Scope[%q]: missing; pass a job returned by CreateExportJob or export.ParseToken", id.Name), d.Provider, k.Service)
+		}
+		if ok || id.Required {
+			// The field's name is built only for a message.
+			if err := check.ID("Job.Scope", v, id.Max); err != nil {
+				err := check.ID(fmt.Sprintf("Job.Scope[%q]", id.Name), v, id.Max)
+				return nil, errs.Attribute(err, d.Provider, k.Service)
+			}
+		}
+	}
 	if k.CheckJob != nil {
 		if err := k.CheckJob(p, job); err != nil {
 			return nil, errs.Attribute(err, d.Provider, k.Service)
@@ -172,7 +272,17 @@ func (d *Door[P]) Poll(ctx context.Context, p P, job export.Job) (export.Status,
 		return export.Status{}, err
 	}
 	st, err := k.Poll(p, ctx, job)
-	return st, errs.Attribute(err, d.Provider, k.Service)
+	if err != nil {
+		return st, errs.Attribute(err, d.Provider, k.Service)
+	}
+	// A file id came from a vendor answer and goes into a URL path later.
+	for i, f := range st.Files {
+		if f.ID != "" && check.ID("Files.ID", f.ID, maxJobID) != nil {
+			err := check.ID(fmt.Sprintf("Files[%d].ID", i), f.ID, maxJobID)
+			return export.Status{}, untrusted(d.Provider, k.Service, "file id", err)
+		}
+	}
+	return st, nil
 }
 
 // Download checks job and opens one of its files through its kind's row.
@@ -184,6 +294,12 @@ func (d *Door[P]) Download(ctx context.Context, p P, job export.Job, f export.Fi
 	if k.Download == nil {
 		return nil, &errs.Error{Code: errs.Unsupported, Provider: d.Provider, Service: k.Service,
 			Message: fmt.Sprintf("%s does not download %s files", d.Provider, k.Kind)}
+	}
+	// A vendor file id goes into a URL path.
+	if f.ID != "" {
+		if err := check.ID("File.ID", f.ID, maxJobID); err != nil {
+			return nil, errs.Attribute(err, d.Provider, k.Service)
+		}
 	}
 	rc, err := k.Download(p, ctx, job, f)
 	return rc, errs.Attribute(err, d.Provider, k.Service)

@@ -65,11 +65,35 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 		if err != nil {
 			return nil, err
 		}
-		resp.Body = io.NopCloser(bytes.NewReader(b))
+		buf := &buffered{b: b}
+		buf.Reset(b)
+		resp.Body = buf
 		resp.ContentLength = int64(len(b))
 		return resp, nil
 	})
 }
+
+// buffered is an answer body held in memory.
+type buffered struct {
+	bytes.Reader
+	b []byte
+}
+
+// Close does nothing: the body is memory.
+func (*buffered) Close() error { return nil }
+
+// Buffered returns the whole answer body BufferAnswers read, and true, when
+// body is such a body that has not been read from yet; else nil and false.
+// The slice must not be changed.
+func Buffered(body io.ReadCloser) ([]byte, bool) {
+	if b, ok := body.(*buffered); ok && int64(b.Len()) == b.Size() {
+		return b.b, true
+	}
+	return nil, false
+}
+
+// noWatch is the stop function of a body whose context cannot end.
+func noWatch() bool { return false }
 
 // readAll reads r (a *limited, which fails past max) whole. Its buffer
 // starts at the declared length when there is one and never grows past
@@ -143,7 +167,10 @@ type limited struct {
 func newLimited(ctx context.Context, resp *http.Response, max int64) *limited {
 	raw := resp.Body // captured: callers replace resp.Body with l
 	l := &limited{raw: raw, r: raw, left: max, max: max}
-	l.stop = context.AfterFunc(ctx, func() { l.fail(ctx.Err()) })
+	l.stop = noWatch
+	if ctx.Done() != nil { // a context that can end is watched
+		l.stop = context.AfterFunc(ctx, func() { l.fail(ctx.Err()) })
+	}
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	switch enc {
 	case "", "identity":

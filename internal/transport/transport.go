@@ -4,8 +4,12 @@
 //
 //   - the rate-limit wait (provider.Limiter), keyed by provider.Call;
 //   - the HTTP client every vendor call goes through (NewClient), which never
-//     follows a redirect and records the status and request id of each
-//     answer in the call's Exchange;
+//     follows a redirect, reads each API answer whole up to
+//     safehttp.MaxAnswer decompressed (files a vendor API serves stream up
+//     to safehttp.MaxDownload), and records the status and request id of
+//     each answer in the call's Exchange;
+//   - the one download path of the URLs vendor answers hand out (Fetcher),
+//     under the download policy of package safehttp;
 //   - the mapping of an HTTP status to a provider code (CodeForStatus);
 //   - classification of transport failures, retries per
 //     provider.RetryPolicy, provider.Adaptive feedback after each answer;
@@ -27,6 +31,7 @@ import (
 	"time"
 
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/safehttp"
 	"github.com/cloudexport/cloudexport/provider"
 )
 
@@ -139,16 +144,26 @@ func WithExchange(ctx context.Context) (context.Context, *Exchange) {
 var ErrRedirect = errors.New("the service answered with a redirect, which vendor APIs never send; check Options.Endpoints")
 
 // NewClient returns the *http.Client every vendor call of an adapter goes
-// through (API calls, downloads, and the Tencent SDK's own client, which
-// gets its Transport). It is the one place where that client is built.
+// through (API calls, files served by a vendor API, and the Tencent SDK's
+// own client, which gets its Transport). It is the one place where that
+// client is built; vendor-given URLs are fetched by a Fetcher instead.
 //
 // From user (Options.HTTPClient; nil = defaults) it takes the RoundTripper
 // (nil = a clone of http.DefaultTransport) and Timeout (0 = none; deadlines
-// come from ctx). Its redirect policy and cookie jar are not used: the
-// client never follows a redirect (a 3xx answer fails the request with
-// ErrRedirect, so that clients which would follow, such as the SDK's, stop
-// too), and it records each answer's status and request id in the
+// come from ctx); user itself is never changed. Its redirect policy and
+// cookie jar are not used: the client never follows a redirect (a 3xx answer
+// fails the request with ErrRedirect, beneath any client, so that clients
+// which would follow, such as the SDK's, stop too and nothing signed is
+// replayed), and it records each answer's status and request id in the
 // request's Exchange (WithExchange).
+//
+// Answers are bounded in decompressed bytes: an API answer is read whole,
+// at most safehttp.MaxAnswer (16 MiB), inside the transport, so that a
+// larger one, a compression bomb, a truncated body or a ctx that ends
+// mid-read fails the request with a typed error and the body is always
+// closed (the Tencent SDK never closes a body it failed to read). A request
+// whose ctx went through Streamed gets its body streamed instead, capped at
+// safehttp.MaxDownload (1 GiB).
 func NewClient(user *http.Client) *http.Client {
 	var base http.RoundTripper
 	var timeout time.Duration
@@ -160,13 +175,38 @@ func NewClient(user *http.Client) *http.Client {
 		t.IdleConnTimeout = 30 * time.Second
 		base = t
 	}
+	rec := roundTripper{base: base}
 	return &http.Client{
-		Transport: roundTripper{base: base},
-		Timeout:   timeout,
+		Transport: chooser{
+			api:   safehttp.BufferAnswers(rec, safehttp.MaxAnswer),
+			files: safehttp.LimitBodies(rec, safehttp.MaxDownload),
+		},
+		Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+type streamKey struct{}
+
+// Streamed returns ctx marked so that NewClient's client streams the
+// answer body of a request sent with it (capped at safehttp.MaxDownload)
+// instead of reading it whole: for files a vendor API serves (Huawei
+// ListDownloadExportedFile, DownloadAssetArchive).
+func Streamed(ctx context.Context) context.Context {
+	return context.WithValue(ctx, streamKey{}, true)
+}
+
+// chooser sends a request through the buffered API path, or through the
+// streaming path when its ctx is Streamed.
+type chooser struct{ api, files http.RoundTripper }
+
+func (c chooser) RoundTrip(r *http.Request) (*http.Response, error) {
+	if s, _ := r.Context().Value(streamKey{}).(bool); s {
+		return c.files.RoundTrip(r)
+	}
+	return c.api.RoundTrip(r)
 }
 
 // roundTripper is the wrapper of every vendor exchange: it records the
@@ -189,8 +229,8 @@ func (t roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // checkAnswer is the policy every vendor answer passes before any client
-// sees it: a redirect is refused. Limits on the answer itself (such as a
-// bound on its body) belong here too.
+// sees it: a redirect is refused. The bound on the answer's body is applied
+// above, by safehttp.
 func checkAnswer(_ *http.Request, resp *http.Response) error {
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return ErrRedirect
@@ -202,6 +242,9 @@ func checkAnswer(_ *http.Request, resp *http.Response) error {
 // bytes, with one allocation when the answer states its length. It is the
 // one place answers are read for decoding.
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
+	if b, ok := safehttp.Buffered(resp.Body); ok && int64(len(b)) <= max {
+		return b, nil // NewClient's client has read it already
+	}
 	if n := resp.ContentLength; n > 0 && n <= max {
 		// net/http stops the body at its stated length.
 		buf := make([]byte, n)
@@ -262,8 +305,7 @@ func StatusError(c provider.Call, x *Exchange, status int, requestID string) *er
 // into one: a redirect or another status the Exchange saw is coded by
 // CodeForStatus, a network failure is Unavailable, anything else Internal.
 func Classify(c provider.Call, x *Exchange, err error) *errs.Error {
-	var e *errs.Error
-	if errors.As(err, &e) {
+	if e := Attributed(c, x, err); e != nil {
 		return e
 	}
 	status, rid := 0, ""
@@ -284,4 +326,38 @@ func Classify(c provider.Call, x *Exchange, err error) *errs.Error {
 		return &errs.Error{Code: errs.Unavailable, Provider: c.Provider, Service: c.Service, Action: c.Action, Message: "could not reach the service", Err: err}
 	}
 	return &errs.Error{Code: errs.Internal, Provider: c.Provider, Service: c.Service, Action: c.Action, Err: err}
+}
+
+// attributed returns a copy of e (an error raised beneath the client, such
+// as an over-cap answer) naming the call, its HTTP status and request id
+// where e does not.
+func attributed(c provider.Call, e *errs.Error, status int, rid string) *errs.Error {
+	cp := *e
+	if cp.Provider == "" {
+		cp.Provider, cp.Service, cp.Action = c.Provider, c.Service, c.Action
+	}
+	if cp.HTTPStatus == 0 {
+		cp.HTTPStatus = status
+	}
+	if cp.RequestID == "" {
+		cp.RequestID = rid
+	}
+	return &cp
+}
+
+// Attributed is Classify for an error the caller knows holds a *errs.Error
+// raised beneath the SDK (an over-cap or truncated answer, a refused
+// redirect): that error, naming the call, or nil when err holds none. An
+// SDK's classifier asks it first, so that its own codes (the Tencent SDK
+// calls such a failure ClientError.NetworkError) do not hide it.
+func Attributed(c provider.Call, x *Exchange, err error) *errs.Error {
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	status, rid := 0, ""
+	if x != nil {
+		status, rid = x.Answer()
+	}
+	return attributed(c, e, status, rid)
 }

@@ -9,6 +9,7 @@
 package vocab
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/errs"
 )
 
@@ -91,6 +93,7 @@ type Filter struct {
 	// another cloud) that this vendor cannot express, and says why: the
 	// field is rejected with that reason, and is not listed by Names.
 	NotHere string
+	Window  *check.Window // TimeRange: the times the vendor accepts; nil = check.DefaultWindow
 }
 
 // Translated is one validated filter in the vendor's terms.
@@ -146,7 +149,7 @@ func (fs Filters) Translate(kind export.Kind, in []export.Filter) ([]Translated,
 		seen[f.Field] = true
 		t, err := spec.translate(f)
 		if err != nil {
-			return nil, errs.Invalid("Filters[%d] (%s): %s", i, f.Field, err.Error())
+			return nil, errs.Invalid("Filters[%d] (%s): %s", i, f.Field, message(err))
 		}
 		out = append(out, t)
 	}
@@ -168,7 +171,15 @@ func (s *Filter) translate(f export.Filter) (Translated, error) {
 		if f.From.IsZero() && f.To.IsZero() {
 			return t, fmt.Errorf("a range needs From, To or both")
 		}
-		t.From, t.To = f.From, f.To
+		w := check.DefaultWindow
+		if s.Window != nil {
+			w = *s.Window
+		}
+		from, to, err := w.Range("From/To", f.From, f.To)
+		if err != nil {
+			return t, err
+		}
+		t.From, t.To = from, to
 		return t, nil
 	}
 	if f.IsRange() {
@@ -185,6 +196,12 @@ func (s *Filter) translate(f export.Filter) (Translated, error) {
 			return t, fmt.Errorf("takes one value, got %d", len(f.Values))
 		}
 		return t, fmt.Errorf("takes at most %d values, got %d", s.MaxValues, len(f.Values))
+	}
+	// Every value goes on the wire or into a message: UTF-8 text without
+	// control characters, bounded in length and count (check.MaxValues
+	// where the vendor documents no count).
+	if err := check.Texts("Values", f.Values, s.MaxValues, 0); err != nil {
+		return t, err
 	}
 	for _, v := range f.Values {
 		vv, err := s.value(v)
@@ -231,6 +248,16 @@ func (s *Filter) value(v string) (string, error) {
 		}
 		return v, nil
 	}
+}
+
+// message is err's message without its code: the Message of an
+// *errs.Error, else err.Error().
+func message(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }
 
 // Column is one row of a column table.
@@ -298,8 +325,8 @@ func (cs Columns) Translate(kind export.Kind, in []export.Column) ([]TranslatedC
 		if h == "" {
 			h = spec.Header
 		}
-		if utf8.RuneCountInString(h) > maxHeaderLen || strings.ContainsAny(h, "\r\n") {
-			return nil, errs.Invalid("Columns[%d] (%s): header must be one line of at most %d characters", i, c.Key, maxHeaderLen)
+		if err := check.Text("Header", h, maxHeaderLen); err != nil {
+			return nil, errs.Invalid("Columns[%d] (%s): %s; a header must be one line of at most %d characters", i, c.Key, message(err), maxHeaderLen)
 		}
 		out = append(out, TranslatedColumn{Spec: spec, Header: h})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/errs"
 )
 
@@ -74,6 +75,12 @@ func TestFiltersReject(t *testing.T) {
 		{export.Between("when", now, now.Add(-time.Hour)), "before it starts"},
 		{export.Between("name", now, now), "only range fields take From and To"},
 		{export.Eq("level"), "no value"},
+		{export.Eq("name", "a\x00b"), "Values[0]: control character U+0000"},
+		{export.Eq("level", "high", "\xff"), "Values[1]: not valid UTF-8"},
+		{export.Eq("level", strings.Repeat("x", 2000)), "Values[0]: 2000 characters; want at most 1024"},
+		{export.Eq("level", make([]string, 101)...), "Values: 101 values; want at most 100"},
+		{export.Between("when", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}), "outside"},
+		{export.Between("when", time.Time{}, time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)), "outside"},
 	} {
 		_, err := table.Translate("k", []export.Filter{tc.f})
 		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.f.Field) {
@@ -85,6 +92,18 @@ func TestFiltersReject(t *testing.T) {
 	}
 	if _, err := (Filters{}).Translate("k", []export.Filter{export.Eq("x", "y")}); err == nil || !strings.Contains(err.Error(), "take no filters") {
 		t.Errorf("filters on a kind without any: %v", err)
+	}
+}
+
+// An open bound is filled from the window, so the vendor never sees one.
+func TestRangeBoundsAreFilled(t *testing.T) {
+	from := time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
+	got, err := table.Translate("k", []export.Filter{export.Between("when", from, time.Time{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got[0].From.Equal(from) || got[0].From.Location() != time.UTC || !got[0].To.Equal(check.DefaultWindow.Max) {
+		t.Errorf("From %v, To %v; want %v in UTC and the window's end", got[0].From, got[0].To, from)
 	}
 }
 
@@ -101,7 +120,7 @@ func TestColumns(t *testing.T) {
 	if diff := cmp.Diff([]string{"Version:Ver", "Name:Component"}, []string{got[0].Spec.Vendor + ":" + got[0].Header, got[1].Spec.Vendor + ":" + got[1].Header}); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	for _, bad := range [][]export.Column{{{Key: "nope"}}, {{Key: "name"}, {Key: "name"}}, {{Key: "name", Header: "a\nb"}}} {
+	for _, bad := range [][]export.Column{{{Key: "nope"}}, {{Key: "name"}, {Key: "name"}}, {{Key: "name", Header: "a\nb"}}, {{Key: "name", Header: "a\x1b[31m"}}, {{Key: "name", Header: "\xc3("}}, {{Key: "name", Header: "rtl\u202e"}}} {
 		if _, err := cols.Translate("k", bad); !errors.Is(err, errs.ErrInvalidArgument) {
 			t.Errorf("%+v: %v", bad, err)
 		}

@@ -22,6 +22,11 @@
 // SameKeys checks a kind several adapters serve: the same request, sent
 // unchanged to each, yields rows with the same neutral keys. Rows runs one
 // request to the end and reads its files, for adapters' own tests.
+//
+// FuzzPoll is the adapters' shared fuzz harness for their vendor answer
+// decoders: arbitrary answers reach PollJob through an HTTP server, and
+// PollJob must return a valid Status or a coded *provider.Error, never
+// panic.
 package providertest
 
 import (
