@@ -61,14 +61,18 @@
 //
 // NewLocker returns a provider.Locker for the Huawei adapter's
 // Options.Locker. A lease is the Redis key prefix + key (DefaultLeasePrefix,
-// so "cloudexport:lease:huawei/roma/<instance>") set with SET NX PX to a
-// random 128-bit token. Acquire polls with a growing, jittered pause until
+// so "cloudexport:lease:huawei/roma/<project id>/<instance id>") set with
+// SET NX PX to a random 128-bit token. Acquire polls with a growing, jittered pause until
 // the key is free or its context ends. Renew and Release run Lua scripts that
 // compare the token before PEXPIRE or DEL, so a holder whose lease expired
 // can neither extend nor delete the next holder's. Renew of a lost lease
 // fails with an error wrapping ErrLeaseLost (code FailedPrecondition); the
 // holder must then stop relying on it. A holder that vanishes without
 // Release frees the key when its ttl ends.
+//
+// The Huawei adapter takes the lease before ROMA's ExportAsset, renews it on
+// each poll that sees the job running and releases it when a poll sees the
+// job end (package huawei documents the rules and huawei.ROMALeaseTTL).
 //
 // Redis's expiry is the only clock a lease trusts, and a pause longer than
 // the ttl (a stopped process, a long garbage collection) can let two holders
@@ -83,6 +87,8 @@
 // lease scripts' Lua and, with its ClockTTL mode, expires keys as Redis
 // does. CI installs Debian's redis-server and sets
 // REDISQUOTA_REQUIRE_REDIS_SERVER=1, which turns a missing redis-server into
-// a failure instead of the fallback. The 3-replica proof of issue 10 is
-// behind the build tag "replicas" (see replicas_test.go).
+// a failure instead of the fallback. The 3-replica proof of issue 10
+// (replicas_test.go) runs with them: three Tencent providers hold one strict
+// emulator quota of 20/s between them with no throttling answer, and three
+// Huawei providers run ROMA jobs one at a time.
 package redisquota

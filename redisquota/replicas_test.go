@@ -1,21 +1,20 @@
-//go:build replicas
-
-// The 3-replica proof of issue 10. It needs what other branches add, so it is
-// behind a build tag until they are merged:
+// The 3-replica proof of issue 10: three providers, each with its own Redis
+// client standing for one replica, share one Redis and one emulator.
 //
-//   - tencent.Options.Limiter and huawei.Options.Limiter (provider.Limiter):
-//     the adapters call Wait before every attempt, retries included, and
-//     Observe after every answer when the limiter is provider.Adaptive;
-//   - huawei.Options.Locker (provider.Locker): before ExportAsset the adapter
-//     acquires "huawei/roma/<instance id>", renews it while the job runs and
-//     releases it once PollJob has seen the job end;
-//   - tencenttest.Server.SetRateLimit(rps float64): the emulator refuses, with
-//     the vendor's throttling answer, a request when rps requests of the same
-//     action were accepted in the second before it (a sliding window);
-//   - tencenttest.Server.Throttled() int64 and huaweitest.Server.Throttled()
-//     int64: how many requests the emulator refused for their rate.
+//   - TestReplicasShareQuota: Tencent providers with redisquota Limiters
+//     share the emulator's strict 20 requests per second per action
+//     (tencenttest.Server.SetRateLimit): no throttling answer, and the
+//     creates run within 10% of 20/s.
+//   - TestReplicasOneROMAJob: Huawei providers with redisquota Lockers
+//     (huawei.Options.Locker) run ROMA exports on one instance; the emulator
+//     refuses a second running job (409), so every create succeeding proves
+//     the jobs ran one at a time.
 //
-// Run: go test -tags replicas -run Replicas -bench Replicas -benchtime 1x ./redisquota/
+// Both run in the package's ordinary tests (about 6 s together), against the
+// redis-server the tests start, or miniredis where none is installed.
+// BenchmarkReplicas records the Tencent run for the README:
+//
+//	go test -run '^$' -bench Replicas -benchtime 5x ./redisquota/
 
 package redisquota_test
 
@@ -41,13 +40,24 @@ import (
 const (
 	replicaCount = 3
 	quota        = 20 // the emulator's strict limit, per action, per second
-	// replicaRate is the limiters' shared rate, 2.5% under the quota. The
-	// GCRA schedule keeps admissions 1/replicaRate apart on Redis's clock;
-	// the emulator counts arrivals, and the time from admission to arrival
-	// varies with scheduling. At exactly 20/s one run in about ten on a
-	// loaded 2-core machine saw one throttled answer; at 19.5/s 24 runs
-	// saw none, with creates at 18.4-19.2/s, within 10% of 20/s, except
-	// one run on miniredis under heavy load at 17.7/s.
+	// replicaRate is the limiters' shared rate, 2.5% under the quota, and
+	// the tolerance of TestReplicasShareQuota is the spec's: creates within
+	// 10% of 20/s, measured from the first admission to the last.
+	//
+	// Why under the quota: the GCRA schedule keeps admissions 1/replicaRate
+	// apart on Redis's clock, but the emulator counts arrivals, and the time
+	// from admission to arrival varies with scheduling. At exactly 20/s one
+	// run in about ten on a loaded 2-core machine saw one throttled answer;
+	// at 19.5/s 24 runs saw none.
+	//
+	// Why the rate still holds within 10%: with burst 1 a slot nobody takes
+	// on time is lost, so the achieved rate sits under the configured one
+	// by the waiters' wake-up lateness (a Redis round trip plus scheduling).
+	// Measured at 19.5/s: 19.13-19.21/s alone on real redis-server and on
+	// miniredis, 18.98-19.13/s with three runs at once beside another
+	// package's tests, earlier 18.4-19.2/s; the 10% floor is 18/s. One run
+	// on miniredis under heavy load was once seen at 17.7/s: on a machine
+	// that loaded, the test can fail on rate while throttling stays 0.
 	replicaRate = 19.5
 )
 
@@ -260,7 +270,7 @@ func TestReplicasOneROMAJob(t *testing.T) {
 // iteration and reports the create rate, its ratio to the time 60 creates
 // take at exactly 20/s, the throttling answers and the requests sent.
 //
-//	go test -tags replicas -run '^$' -bench Replicas -benchtime 3x ./redisquota/
+//	go test -run '^$' -bench Replicas -benchtime 5x ./redisquota/
 func BenchmarkReplicas(b *testing.B) {
 	const jobs = 60
 	var rates, ratios, throttled, requests float64
