@@ -12,15 +12,17 @@
 //
 // Both run in the package's ordinary tests (about 6 s together), against the
 // redis-server the tests start, or miniredis where none is installed.
-// BenchmarkReplicas records the Tencent run for the README:
+// BenchmarkReplicas and BenchmarkReplicasROMA record both runs for the
+// README:
 //
-//	go test -run '^$' -bench Replicas -benchtime 5x ./redisquota/
+//	go test ./redisquota -run '^$' -bench Replicas -benchtime 5x -count 3
 
 package redisquota_test
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -212,31 +214,48 @@ func TestReplicasShareQuota(t *testing.T) {
 	t.Logf("%d jobs in %v: creates at %.2f/s, %d requests, %d throttled", jobs, run.wall.Round(time.Millisecond), rate(creates), run.requests, run.throttled)
 }
 
-// TestReplicasOneROMAJob: three Huawei providers share a Redis Locker and
-// each runs asset exports on the same ROMA instance at once; the emulator
-// refuses a second running job (409 ROMA.JobBusy), so every create must
-// succeed on its own turn and every job end in success.
-func TestReplicasOneROMAJob(t *testing.T) {
-	const perReplica = 3
-	srv := huaweitest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SetJobDuration(100 * time.Millisecond)
+// romaRun is one 3-replica ROMA run: perReplica asset exports started at
+// once by each replica on one instance, each waited for.
+type romaRun struct {
+	wall      time.Duration
+	succeeded int64
+	errs      []error
+	throttled int64
+	requests  int64
+}
 
-	p := prefix(t)
+// romaJob is how long each emulated ROMA job runs.
+const romaJob = 100 * time.Millisecond
+
+func runROMAReplicas(tb testing.TB, perReplica int) romaRun {
+	tb.Helper()
+	srv := huaweitest.NewServer()
+	tb.Cleanup(srv.Close)
+	srv.SetJobDuration(romaJob)
+
+	p := prefix(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var (
 		wg        sync.WaitGroup
 		succeeded atomic.Int64
+		errMu     sync.Mutex
+		errs      []error
 	)
+	fail := func(err error) {
+		errMu.Lock()
+		errs = append(errs, err)
+		errMu.Unlock()
+	}
+	start := time.Now()
 	for range replicaCount {
-		client := newClient(t)
+		client := newClient(tb)
 		o := srv.Options()
 		o.Limiter = redisquota.NewLimiter(client, &redisquota.LimiterOptions{Prefix: p + "rate:"})
 		o.Locker = redisquota.NewLocker(client, &redisquota.LockerOptions{Prefix: p + "lease:", MinPoll: 5 * time.Millisecond, MaxPoll: 50 * time.Millisecond})
 		prov, err := huawei.New(o)
 		if err != nil {
-			t.Fatalf("huawei.New: %v", err)
+			tb.Fatalf("huawei.New: %v", err)
 		}
 		for range perReplica {
 			wg.Add(1)
@@ -244,12 +263,12 @@ func TestReplicasOneROMAJob(t *testing.T) {
 				defer wg.Done()
 				job, err := prov.CreateExportJob(ctx, export.Request{Target: export.Assets{AppIDs: []string{"app-order-0001"}}})
 				if err != nil {
-					t.Errorf("CreateExportJob: %v (a second running ROMA job is refused with FailedPrecondition)", err)
+					fail(fmt.Errorf("CreateExportJob: %w (a second running ROMA job is refused with FailedPrecondition)", err))
 					return
 				}
 				st, err := provider.Wait(ctx, prov, job, &provider.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 50 * time.Millisecond})
 				if err != nil || st.State != export.StateSucceeded {
-					t.Errorf("job %s: %v, %v; want succeeded", job.ID, st.State, err)
+					fail(fmt.Errorf("job %s: %v, %v; want succeeded", job.ID, st.State, err))
 					return
 				}
 				succeeded.Add(1)
@@ -257,12 +276,45 @@ func TestReplicasOneROMAJob(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if got := succeeded.Load(); got != replicaCount*perReplica {
+	return romaRun{wall: time.Since(start), succeeded: succeeded.Load(), errs: errs, throttled: srv.Throttled(), requests: srv.Requests()}
+}
+
+// TestReplicasOneROMAJob: three Huawei providers share a Redis Locker and
+// each runs asset exports on the same ROMA instance at once; the emulator
+// refuses a second running job (409 ROMA.JobBusy), so every create must
+// succeed on its own turn and every job end in success.
+func TestReplicasOneROMAJob(t *testing.T) {
+	const perReplica = 3
+	run := runROMAReplicas(t, perReplica)
+	for _, err := range run.errs {
+		t.Error(err)
+	}
+	if got := run.succeeded; got != replicaCount*perReplica {
 		t.Errorf("%d ROMA jobs succeeded; want %d, one at a time", got, replicaCount*perReplica)
 	}
-	if n := srv.Throttled(); n != 0 {
+	if n := run.throttled; n != 0 {
 		t.Errorf("%d throttling answers; want 0", n)
 	}
+}
+
+// BenchmarkReplicasROMA runs 9 ROMA jobs of 100 ms, 3 per replica started at
+// once, and reports the wall time against 9 jobs back to back (x-bound:
+// what handing the lease from job to job costs), the jobs refused for
+// running beside another (refused/op, 0 when the lease holds) and the
+// requests sent.
+func BenchmarkReplicasROMA(b *testing.B) {
+	const perReplica = 3
+	var ratios, refused, requests float64
+	for range b.N {
+		run := runROMAReplicas(b, perReplica)
+		ratios += run.wall.Seconds() / (replicaCount * perReplica * romaJob).Seconds()
+		refused += float64(replicaCount*perReplica) - float64(run.succeeded)
+		requests += float64(run.requests)
+	}
+	n := float64(b.N)
+	b.ReportMetric(ratios/n, "x-bound")
+	b.ReportMetric(refused/n, "refused/op")
+	b.ReportMetric(requests/n, "requests/op")
 }
 
 // BenchmarkReplicas runs the 3-replica Tencent export of 60 jobs per
