@@ -100,6 +100,18 @@ func replicas(t *testing.T, srv *huaweitest.Server, locker provider.Locker, ttl 
 	return out
 }
 
+// leased starts an emulator whose jobs run for jobs and n replicas on it
+// sharing a spyLocker; ttl 0 keeps huawei.ROMALeaseTTL. It returns the key
+// of the emulator's ROMA instance.
+func leased(t *testing.T, jobs, ttl time.Duration, n int) (*huaweitest.Server, *spyLocker, []*huawei.Provider, string) {
+	t.Helper()
+	srv := huaweitest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.SetJobDuration(jobs)
+	spy := newSpyLocker()
+	return srv, spy, replicas(t, srv, spy, ttl, n), romaKey(srv)
+}
+
 func romaKey(srv *huaweitest.Server) string {
 	o := srv.Options()
 	return "huawei/roma/" + o.ProjectID + "/" + o.ROMAInstanceID
@@ -113,12 +125,8 @@ func assetsOf(srv *huaweitest.Server, i int) export.Request {
 // by each poll that sees the job running, released once by the poll that
 // sees it end, and not touched by polls after that.
 func TestROMALeaseFollowsTheJob(t *testing.T) {
-	srv := huaweitest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SetJobDuration(200 * time.Millisecond)
-	spy := newSpyLocker()
-	p := replicas(t, srv, spy, 0, 1)[0]
-	key := romaKey(srv)
+	srv, spy, ps, key := leased(t, 200*time.Millisecond, 0, 1)
+	p := ps[0]
 	ctx := context.Background()
 
 	job, err := p.CreateExportJob(ctx, assetsOf(srv, 0))
@@ -163,12 +171,8 @@ func TestROMALeaseFollowsTheJob(t *testing.T) {
 // TestROMALeaseReleasedWhenCreateFails: a create that fails frees the
 // instance at once, so the next create goes ahead.
 func TestROMALeaseReleasedWhenCreateFails(t *testing.T) {
-	srv := huaweitest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SetJobDuration(10 * time.Millisecond)
-	spy := newSpyLocker()
-	p := replicas(t, srv, spy, 0, 1)[0]
-	key := romaKey(srv)
+	srv, spy, ps, key := leased(t, 10*time.Millisecond, 0, 1)
+	p := ps[0]
 	srv.Inject(huaweitest.Fault{Action: "ExportAsset", Kind: huaweitest.ServerError, Times: 5})
 	if _, err := p.CreateExportJob(context.Background(), assetsOf(srv, 0)); !errors.Is(err, provider.ErrUnavailable) {
 		t.Fatalf("create against a failing ROMA: %v; want ErrUnavailable", err)
@@ -185,13 +189,8 @@ func TestROMALeaseReleasedWhenCreateFails(t *testing.T) {
 // from its token) to its end neither renews nor releases the lease of the
 // replica that created it; that replica's own poll does.
 func TestROMAPollWithoutTheLease(t *testing.T) {
-	srv := huaweitest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SetJobDuration(50 * time.Millisecond)
-	spy := newSpyLocker()
-	ps := replicas(t, srv, spy, 0, 2)
+	srv, spy, ps, key := leased(t, 50*time.Millisecond, 0, 2)
 	a, b := ps[0], ps[1]
-	key := romaKey(srv)
 	ctx := context.Background()
 
 	job, err := a.CreateExportJob(ctx, assetsOf(srv, 0))
@@ -230,13 +229,8 @@ func TestROMAPollWithoutTheLease(t *testing.T) {
 // loses the lease after its ttl; another replica then takes the instance,
 // and the first replica's late poll does not free the second's lease.
 func TestROMALeaseExpiresWhenPollingStops(t *testing.T) {
-	srv := huaweitest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SetJobDuration(20 * time.Millisecond)
-	spy := newSpyLocker()
-	ps := replicas(t, srv, spy, 150*time.Millisecond, 2)
+	srv, spy, ps, key := leased(t, 20*time.Millisecond, 150*time.Millisecond, 2)
 	a, b := ps[0], ps[1]
-	key := romaKey(srv)
 	ctx := context.Background()
 
 	first, err := a.CreateExportJob(ctx, assetsOf(srv, 0))

@@ -100,6 +100,24 @@ func (r recording) Wait(ctx context.Context, c provider.Call) error {
 	return err
 }
 
+// failures collects the errors of a run's goroutines.
+type failures struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (f *failures) add(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.errs = append(f.errs, err)
+}
+
+func (f *failures) all() []error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.errs)
+}
+
 // rate is the admissions per second from the first to the last.
 func rate(ts []time.Time) float64 {
 	if len(ts) < 2 {
@@ -132,14 +150,8 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 	var (
 		created atomic.Int64
 		wg      sync.WaitGroup
-		errMu   sync.Mutex
-		errs    []error
+		failed  failures
 	)
-	fail := func(err error) {
-		errMu.Lock()
-		errs = append(errs, err)
-		errMu.Unlock()
-	}
 	start := time.Now()
 	for range replicaCount {
 		lim := redisquota.NewLimiter(newClient(tb), &redisquota.LimiterOptions{Prefix: p, Rate: replicaRate})
@@ -158,7 +170,7 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 				for created.Add(1) <= int64(jobs) {
 					job, err := prov.CreateExportJob(ctx, export.Request{Target: export.Components{ImageID: tencenttest.SeedImageID}})
 					if err != nil {
-						fail(err)
+						failed.add(err)
 						return
 					}
 					pending <- job
@@ -173,18 +185,18 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 				for job := range pending {
 					st, err := provider.Wait(ctx, prov, job, &provider.WaitOptions{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond})
 					if err != nil {
-						fail(err)
+						failed.add(err)
 						continue
 					}
 					if st.State != export.StateSucceeded {
-						fail(errors.New("job " + job.ID + " ended " + string(st.State)))
+						failed.add(errors.New("job " + job.ID + " ended " + string(st.State)))
 					}
 				}
 			}()
 		}
 	}
 	wg.Wait()
-	if len(errs) > 0 {
+	if errs := failed.all(); len(errs) > 0 {
 		tb.Fatalf("%d failures, first: %v", len(errs), errs[0])
 	}
 	return tencentRun{wall: time.Since(start), log: log, throttled: srv.Throttled(), requests: srv.Requests()}
@@ -239,14 +251,8 @@ func runROMAReplicas(tb testing.TB, perReplica int) romaRun {
 	var (
 		wg        sync.WaitGroup
 		succeeded atomic.Int64
-		errMu     sync.Mutex
-		errs      []error
+		failed    failures
 	)
-	fail := func(err error) {
-		errMu.Lock()
-		errs = append(errs, err)
-		errMu.Unlock()
-	}
 	start := time.Now()
 	for range replicaCount {
 		client := newClient(tb)
@@ -263,12 +269,12 @@ func runROMAReplicas(tb testing.TB, perReplica int) romaRun {
 				defer wg.Done()
 				job, err := prov.CreateExportJob(ctx, export.Request{Target: export.Assets{AppIDs: []string{"app-order-0001"}}})
 				if err != nil {
-					fail(fmt.Errorf("CreateExportJob: %w (a second running ROMA job is refused with FailedPrecondition)", err))
+					failed.add(fmt.Errorf("CreateExportJob: %w (a second running ROMA job is refused with FailedPrecondition)", err))
 					return
 				}
 				st, err := provider.Wait(ctx, prov, job, &provider.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 50 * time.Millisecond})
 				if err != nil || st.State != export.StateSucceeded {
-					fail(fmt.Errorf("job %s: %v, %v; want succeeded", job.ID, st.State, err))
+					failed.add(fmt.Errorf("job %s: %v, %v; want succeeded", job.ID, st.State, err))
 					return
 				}
 				succeeded.Add(1)
@@ -276,7 +282,7 @@ func runROMAReplicas(tb testing.TB, perReplica int) romaRun {
 		}
 	}
 	wg.Wait()
-	return romaRun{wall: time.Since(start), succeeded: succeeded.Load(), errs: errs, throttled: srv.Throttled(), requests: srv.Requests()}
+	return romaRun{wall: time.Since(start), succeeded: succeeded.Load(), errs: failed.all(), throttled: srv.Throttled(), requests: srv.Requests()}
 }
 
 // TestReplicasOneROMAJob: three Huawei providers share a Redis Locker and
