@@ -166,6 +166,29 @@ func TestROMALeaseFollowsTheJob(t *testing.T) {
 	if !spy.free(t, key) {
 		t.Error("the lease is still held after the job ended")
 	}
+
+	// The next job holds the instance; polling the earlier job (here
+	// resumed from its token) leaves that lease alone.
+	if _, err := p.CreateExportJob(ctx, assetsOf(srv, 1)); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := job.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier, err := export.ParseToken(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := p.PollJob(ctx, earlier); err != nil || !st.Done() {
+		t.Fatalf("poll of the earlier job: %v, %v", st.State, err)
+	}
+	if got := spy.get("release", key); got != 1 {
+		t.Errorf("%d releases; want 1: a poll of an ended job released the next job's lease", got)
+	}
+	if spy.free(t, key) {
+		t.Error("the next job's lease was freed by a poll of the earlier job")
+	}
 }
 
 // TestROMALeaseReleasedWhenCreateFails: a create that fails frees the
