@@ -112,6 +112,21 @@ func leased(t *testing.T, jobs, ttl time.Duration, n int) (*huaweitest.Server, *
 	return srv, spy, replicas(t, srv, spy, ttl, n), romaKey(srv)
 }
 
+// resume is job after a round trip through its token, as another process
+// (or this one, later) would have it.
+func resume(t *testing.T, job export.Job) export.Job {
+	t.Helper()
+	tok, err := job.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := export.ParseToken(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func romaKey(srv *huaweitest.Server) string {
 	o := srv.Options()
 	return "huawei/roma/" + o.ProjectID + "/" + o.ROMAInstanceID
@@ -172,14 +187,7 @@ func TestROMALeaseFollowsTheJob(t *testing.T) {
 	if _, err := p.CreateExportJob(ctx, assetsOf(srv, 1)); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := job.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
-	earlier, err := export.ParseToken(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	earlier := resume(t, job)
 	if st, err := p.PollJob(ctx, earlier); err != nil || !st.Done() {
 		t.Fatalf("poll of the earlier job: %v, %v", st.State, err)
 	}
@@ -220,14 +228,7 @@ func TestROMAPollWithoutTheLease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := job.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resumed, err := export.ParseToken(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resumed := resume(t, job)
 	if st, err := provider.Wait(ctx, b, resumed, fastWait); err != nil || st.State != export.StateSucceeded {
 		t.Fatalf("replica b waiting for a's job: %v, %v", st.State, err)
 	}
