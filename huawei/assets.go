@@ -35,12 +35,6 @@ var assetIDs = []door.ID{
 	{Name: "TaskIDs", Max: check.ROMATaskIDLen, Count: maxAssetIDs},
 }
 
-// romaInstance serialises the asset exports of one ROMA Connect instance.
-type romaInstance struct {
-	slot    chan struct{} // capacity 1: held while waiting for the previous job and creating
-	running *export.Job   // the last job started here and not yet seen ended, never changed in place; guarded by Provider.mu
-}
-
 // assetSpec is what an assets request may ask for: ids only, at most
 // maxAssetIDs per job, one job per instance at a time.
 var assetSpec = vocab.Spec{MaxIDs: maxAssetIDs, Concurrency: 1}
@@ -101,77 +95,29 @@ func (p *Provider) createAssets(ctx context.Context, req export.Request, _ vocab
 		return export.Job{}, err
 	}
 
-	// One running job per instance: hold the instance's slot while the
-	// previous job ends and this one is created.
-	key := p.projectID + "/" + inst
-	ri := p.romaInstance(key)
-	select {
-	case ri.slot <- struct{}{}:
-	case <-ctx.Done():
-		return export.Job{}, ctx.Err()
+	// One running job per instance: hold the instance's lease from before
+	// the create until PollJob sees the job end (lease.go).
+	hold, err := p.holdROMA(ctx, romaLeaseKey(p.projectID, inst))
+	if err != nil {
+		return export.Job{}, err
 	}
-	defer func() { <-ri.slot }()
-	p.mu.Lock()
-	prev := ri.running
-	p.mu.Unlock()
-	if prev != nil {
-		if err := p.waitEnded(ctx, *prev); err != nil {
-			return export.Job{}, err
-		}
-		p.jobEnded(*prev)
-	}
-
 	var out struct {
 		JobID string `json:"job_id"`
 	}
 	err = p.callJSON(ctx, call{service: ServiceROMA, action: actionExportAsset, method: http.MethodPost, project: p.projectID,
 		path: "/v2/" + p.projectID + "/instances/" + inst + "/assets/export", body: body, contentType: contentJSONUTF8}, &out)
-	if err != nil {
-		return export.Job{}, err
-	}
-	if out.JobID == "" {
-		return export.Job{}, &provider.Error{Code: provider.Internal, Provider: Name, Service: ServiceROMA, Action: actionExportAsset,
+	if err == nil && out.JobID == "" {
+		err = &provider.Error{Code: provider.Internal, Provider: Name, Service: ServiceROMA, Action: actionExportAsset,
 			HTTPStatus: http.StatusOK, Message: "the answer has no job_id"}
+	}
+	if err != nil {
+		p.romaCreated(ctx, hold, nil)
+		return export.Job{}, err
 	}
 	job.ID = out.JobID
 	job.Created = time.Now().UTC()
-	p.mu.Lock()
-	j := job
-	ri.running = &j
-	p.mu.Unlock()
+	p.romaCreated(ctx, hold, &job)
 	return job, nil
-}
-
-func (p *Provider) romaInstance(key string) *romaInstance {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	ri := p.instances[key]
-	if ri == nil {
-		ri = &romaInstance{slot: make(chan struct{}, 1)}
-		p.instances[key] = ri
-	}
-	return ri
-}
-
-// jobEnded forgets job as its instance's running job.
-func (p *Provider) jobEnded(job export.Job) {
-	key := p.jobProject(job) + "/" + job.Scope["instance_id"]
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if ri := p.instances[key]; ri != nil && ri.running != nil && ri.running.ID == job.ID {
-		ri.running = nil
-	}
-}
-
-// waitEnded polls the previous job of an instance until it has ended. A job
-// that failed or that ROMA no longer knows has ended too.
-func (p *Provider) waitEnded(ctx context.Context, prev export.Job) error {
-	p.debugf(ctx, "waiting for the previous ROMA asset job to end", "job_id", prev.ID, "instance_id", prev.Scope["instance_id"])
-	_, err := provider.Wait(ctx, p, prev, &p.serialWait) // Wait reports a done ctx as ctx.Err()
-	if errors.Is(err, provider.ErrJobFailed) || errors.Is(err, provider.ErrNotFound) {
-		return nil
-	}
-	return err
 }
 
 // romaJob is the part of the CheckAssetJobStatus answer the adapter reads.
@@ -198,7 +144,7 @@ func (p *Provider) pollAssets(ctx context.Context, job export.Job) (export.Statu
 		path: "/v2/" + pid + "/instances/" + inst + "/assets/jobs/" + job.ID}, &out)
 	if err != nil {
 		if errors.Is(err, provider.ErrNotFound) {
-			p.jobEnded(job)
+			p.romaPolled(ctx, job, true) // ROMA no longer knows the job: it is not running
 		}
 		return export.Status{}, err
 	}
@@ -206,9 +152,7 @@ func (p *Provider) pollAssets(ctx context.Context, job export.Job) (export.Statu
 	if err != nil {
 		return st, err
 	}
-	if st.Done() {
-		p.jobEnded(job)
-	}
+	p.romaPolled(ctx, job, st.Done())
 	return st, nil
 }
 

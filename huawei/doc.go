@@ -147,11 +147,40 @@
 // provider.Export splits larger requests. Filters, columns, sort, offset and
 // limit are rejected. Job.Scope holds project_id and instance_id.
 //
-// ROMA allows one running export job per instance. The Provider serialises
-// its own creates per instance: CreateExportJob waits (honouring ctx) until
-// the previous job it started on that instance has ended, polling it with
-// backoff, before sending. A job started elsewhere makes ROMA reject the
-// create, which is FailedPrecondition. Capabilities reports Concurrency 1.
+// ROMA allows one running export job per instance, and the adapter keeps
+// that rule with a lease from Options.Locker (provider.Locker) on the key
+// "huawei/roma/<project id>/<instance id>" (the project is part of every
+// ROMA path, so it is part of the key). nil means a provider.LocalLocker of
+// the Provider's own, which orders the Provider's creates; give every
+// replica the same shared Locker (redisquota.NewLocker over one Redis) to
+// order them across processes. Capabilities reports Concurrency 1. The
+// rules:
+//
+//   - CreateExportJob takes the lease before ExportAsset, waiting for it as
+//     long as ctx allows. While a job this Provider created holds the
+//     instance, the waiting create polls that job itself (with backoff), so
+//     creates follow each other even when nobody else polls; a lease held
+//     by another process is waited for on the Locker.
+//   - The lease lasts ROMALeaseTTL (2 minutes). Each PollJob of the job that
+//     sees it running renews it; the PollJob that sees it end (succeeded,
+//     failed, or unknown to ROMA) releases it. A create that fails releases
+//     it at once, even when ctx has ended (within a few seconds). The
+//     adapter starts no goroutine that outlives a call.
+//   - A caller that stops polling (a Wait whose ctx ended, a crashed
+//     process) leaves the lease to expire ROMALeaseTTL after the last
+//     renewal; then another process may take the instance. If the job still
+//     runs, ROMA refuses that process's create, which is FailedPrecondition,
+//     as is a create while a job started outside cloudexport runs.
+//   - Only the Provider that created a job holds its lease. A PollJob of a
+//     job created elsewhere, or resumed from a token in another process,
+//     neither renews nor releases any lease, so it never frees another
+//     holder's instance; the creator's lease expires after ROMALeaseTTL when
+//     the creator no longer polls.
+//   - A lease that expired is never released for its new holder: Lockers
+//     compare the holder before they free a key. A failed renewal is logged
+//     (Options.Logger, warn) and does not fail the poll.
+//   - When the Locker fails (Redis down), CreateExportJob fails with
+//     Unavailable and sends nothing.
 //
 // CheckAssetJobStatus statuses are compared case-insensitively:
 // RUNNING/Running is running; SUCCEEDED/Success is succeeded with one File

@@ -60,9 +60,10 @@ type Provider struct {
 	// of an instance to end.
 	serialWait provider.WaitOptions
 
+	roma romaLeases // ROMA's one running job per instance (lease.go)
+
 	mu         sync.Mutex
-	instances  map[string]*romaInstance // by project id + "/" + instance id
-	downloaded map[string]bool          // ROMA archives: true = served, false = being fetched
+	downloaded map[string]bool // ROMA archives: true = served, false = being fetched
 }
 
 var _ provider.Provider = (*Provider)(nil)
@@ -118,7 +119,7 @@ func New(opts Options) (*Provider, error) {
 		client:     transport.NewClient(opts.HTTPClient),
 		cred:       cred,
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
-		instances:  map[string]*romaInstance{},
+		roma:       newROMALeases(opts.Locker),
 		downloaded: map[string]bool{},
 	}
 	for svc, u := range eps {

@@ -20,6 +20,7 @@ type Options struct {
 	HTTPClient            *http.Client         // its Transport and Timeout carry every call; nil = defaults; redirects are never followed
 	RateLimit             float64              // requests per second per action; 0 = 20
 	Limiter               provider.Limiter     // paces every call; nil = an in-process provider.NewRateLimiter(RateLimit)
+	Locker                provider.Locker      // ROMA's one running job per instance; nil = a provider.NewLocalLocker() of this Provider; see "Assets"
 	Logger                *slog.Logger         // nil = no logging
 	Retry                 provider.RetryPolicy // how throttled calls are retried; zero = provider.DefaultRetry
 }

@@ -117,4 +117,13 @@
 // keeps each action within its rate in any one-second window (no bursts)
 // and, as the adapters report throttled answers through Adaptive, backs off
 // and recovers like aws-sdk-go-v2's adaptive retry mode.
+//
+// # Leases
+//
+// Where a vendor runs one job at a time (ROMA Connect, per instance), the
+// adapter holds a Lease from a Locker while the job runs. The default,
+// LocalLocker, excludes within its own value; a shared Locker (package
+// redisquota) excludes across processes. Leases expire unless renewed, so a
+// holder that vanishes frees the key; a lost lease is reported with
+// ErrLeaseLost.
 package provider

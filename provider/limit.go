@@ -54,9 +54,10 @@ type Adaptive interface {
 }
 
 // Locker grants exclusive, expiring leases on a named resource, such as ROMA
-// Connect's one running export job per instance. The in-process default is per
-// Provider value; a shared Locker (for example over Redis) makes the rule hold
-// across replicas.
+// Connect's one running export job per instance. The in-process default,
+// LocalLocker, is per Provider value unless shared; a shared Locker (for
+// example over Redis, package redisquota) makes the rule hold across
+// replicas.
 type Locker interface {
 	// Acquire blocks until key is free and returns a lease on it that expires
 	// after ttl unless renewed, or ctx's error.
@@ -65,9 +66,11 @@ type Locker interface {
 
 // Lease is one holder's exclusive hold on a key.
 type Lease interface {
-	// Renew extends the lease to ttl from now; it fails if the lease was lost
-	// (expired and taken by another holder).
+	// Renew extends the lease to ttl from now. When the lease was lost (it
+	// expired), Renew must return an error wrapping ErrLeaseLost with code
+	// FailedPrecondition.
 	Renew(ctx context.Context, ttl time.Duration) error
-	// Release gives the key up; releasing a lost lease is not an error.
+	// Release gives the key up. Releasing a lost lease must not free the key
+	// for its new holder, and is not an error.
 	Release(ctx context.Context) error
 }

@@ -18,22 +18,33 @@
 // LimiterOptions.Rate calls per second (DefaultRate, 20, unless set),
 // chosen per call by LimiterOptions.RateFor.
 //
-// The burst is 1: admissions are at least one emission interval (1 s / rate)
-// apart on Redis's clock, so no one-second window holds more than the rate,
-// across every replica. A strict vendor counts arrivals, not admissions: the
-// time from admission to arrival varies by a few milliseconds between calls,
-// so against a vendor that refuses the 21st call in any second, leave a
-// little room: at 19.5 for a quota of 20, three replicas on a loaded test
-// machine saw no refusal in 24 runs, where at 20 one run in about ten
-// saw one. Burst 1 also means a caller that wakes late for its slot does not
-// get the time back, so the achieved rate sits a few percent under the
-// configured one when calls queue.
+// No bursts: each Wait books the next free slot of the schedule, one
+// emission interval (1 s / rate) after the previous slot on Redis's clock,
+// and returns at that slot, so no one-second window holds more than the
+// rate, across every replica. (In redis_rate's terms the burst is how far
+// ahead a slot may be booked — a second, or less when ctx's deadline is
+// sooner — not how many calls may go at once.) Because the slot is booked
+// before the caller sleeps, a caller that wakes a few milliseconds late
+// does not cost the others their slots: the achieved rate is the configured
+// one, however many replicas queue. An earlier version asked for the
+// current slot only (burst 1) and lost the lateness of every wake-up, which
+// on a loaded 2-core machine put three replicas at 17.5–19.2/s for a
+// configured 19.5.
 //
-// Wait honours its context: a caller whose slot was taken by another replica
-// sleeps on a timer until the next one, and a cancelled or expiring context
-// ends the wait with ctx.Err() (context.DeadlineExceeded at once when the
-// next slot lies beyond the deadline).
+// A strict vendor counts arrivals, not slots: the time from slot to arrival
+// varies with scheduling, and a late call can arrive close to the next
+// one. Against a vendor that refuses the 21st call in any second, leave
+// room: at 19/s for a quota of 20 (intervals 2.6 ms longer, so 20
+// intervals are 52 ms over a second), three replicas, run 4 and 6 at once
+// on a loaded 2-core machine, saw no refusal in 24 runs and created at
+// 18.99–19.04/s; at 19.5/s 3 runs in 12 saw one or two refusals.
 //
+// Wait honours its context: a caller who cannot book a slot within a
+// second sleeps on a timer until it can, and a cancelled or expiring
+// context ends the wait with ctx.Err() (context.DeadlineExceeded at once
+// when the next slot lies beyond the deadline). A caller whose context ends
+// while it sleeps leaves its booked slot unused.
+
 // # Adaptive back-off
 //
 // Limiter implements provider.Adaptive. Each throttled answer multiplies
@@ -61,14 +72,18 @@
 //
 // NewLocker returns a provider.Locker for the Huawei adapter's
 // Options.Locker. A lease is the Redis key prefix + key (DefaultLeasePrefix,
-// so "cloudexport:lease:huawei/roma/<instance>") set with SET NX PX to a
-// random 128-bit token. Acquire polls with a growing, jittered pause until
+// so "cloudexport:lease:huawei/roma/<project id>/<instance id>") set with
+// SET NX PX to a random 128-bit token. Acquire polls with a growing, jittered pause until
 // the key is free or its context ends. Renew and Release run Lua scripts that
 // compare the token before PEXPIRE or DEL, so a holder whose lease expired
 // can neither extend nor delete the next holder's. Renew of a lost lease
 // fails with an error wrapping ErrLeaseLost (code FailedPrecondition); the
 // holder must then stop relying on it. A holder that vanishes without
 // Release frees the key when its ttl ends.
+//
+// The Huawei adapter takes the lease before ROMA's ExportAsset, renews it on
+// each poll that sees the job running and releases it when a poll sees the
+// job end (package huawei documents the rules and huawei.ROMALeaseTTL).
 //
 // Redis's expiry is the only clock a lease trusts, and a pause longer than
 // the ttl (a stopped process, a long garbage collection) can let two holders
@@ -83,6 +98,8 @@
 // lease scripts' Lua and, with its ClockTTL mode, expires keys as Redis
 // does. CI installs Debian's redis-server and sets
 // REDISQUOTA_REQUIRE_REDIS_SERVER=1, which turns a missing redis-server into
-// a failure instead of the fallback. The 3-replica proof of issue 10 is
-// behind the build tag "replicas" (see replicas_test.go).
+// a failure instead of the fallback. The 3-replica proof of issue 10
+// (replicas_test.go) runs with them: three Tencent providers hold one strict
+// emulator quota of 20/s between them with no throttling answer, and three
+// Huawei providers run ROMA jobs one at a time.
 package redisquota

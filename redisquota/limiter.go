@@ -127,10 +127,17 @@ func NewLimiter(client redis.UniversalClient, opts *LimiterOptions) *Limiter {
 // provider, service and action, unless FailOpen is set (see
 // LimiterOptions.FailOpen).
 //
-// Each admission reserves one emission interval (one second divided by the
-// rate) in the key's GCRA schedule, with a burst of 1: admissions are at
-// least one interval apart on Redis's clock, so no one-second window holds
-// more than the rate.
+// Each call reserves the next free slot of the key's GCRA schedule, one
+// emission interval (one second divided by the rate) after the previous
+// slot on Redis's clock, and Wait returns at that slot. Slots are never
+// closer than one interval, so no one-second window holds more than the
+// rate: no bursts. A slot is reserved at most a second ahead, and never past
+// ctx's deadline; callers further back sleep until one is within reach and
+// ask again. Because a slot is booked ahead, a caller that wakes a little
+// late for it does not cost the others their slots, so the achieved rate
+// stays at the configured one however many replicas wait; a caller whose
+// ctx is cancelled while it sleeps leaves its slot unused. An adaptive
+// back-off (Observe) applies to the slots reserved after it.
 func (l *Limiter) Wait(ctx context.Context, c provider.Call) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -145,8 +152,11 @@ func (l *Limiter) Wait(ctx context.Context, c provider.Call) error {
 			return err
 		}
 		// Rate 1 per interval rather than r per second: redis_rate takes
-		// whole rates, and r may be fractional once backed off.
-		limit := redis_rate.Limit{Rate: 1, Burst: 1, Period: interval(r)}
+		// whole rates, and r may be fractional once backed off. The burst
+		// is how far ahead a slot may be reserved (see Wait's doc), never
+		// beyond ctx's deadline.
+		step := interval(r)
+		limit := redis_rate.Limit{Rate: 1, Burst: reserveSlots(ctx, step), Period: step}
 		res, err := l.gcra.Allow(ctx, key, limit)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -160,13 +170,34 @@ func (l *Limiter) Wait(ctx context.Context, c provider.Call) error {
 			return unavailable(c, "wait for the shared rate", err)
 		}
 		if res.Allowed > 0 {
-			return nil
+			// The reserved slot is the schedule's time before this
+			// admission: ResetAfter (the new end of the schedule) less
+			// the interval this admission added.
+			return sleep(ctx, res.ResetAfter-step)
 		}
-		// Another caller holds the slot; sleep until the next one.
+		// Every slot within reach is reserved; try again when one is.
 		if err := sleep(ctx, max(res.RetryAfter, time.Millisecond)); err != nil {
 			return err
 		}
 	}
+}
+
+// reserveAhead is how far ahead of now Wait reserves a slot in the shared
+// schedule.
+const reserveAhead = time.Second
+
+// reserveSlots is the GCRA burst that lets Wait reserve slots up to
+// reserveAhead ahead, or up to ctx's deadline if that is sooner: a burst of
+// b admits a call whose slot lies at most b-1 intervals of t ahead.
+func reserveSlots(ctx context.Context, t time.Duration) int {
+	ahead := reserveAhead
+	if dl, ok := ctx.Deadline(); ok {
+		ahead = min(ahead, time.Until(dl))
+	}
+	if ahead <= 0 || t <= 0 {
+		return 1
+	}
+	return 1 + int(ahead/t)
 }
 
 // Rate returns the rate, in calls per second, that Wait currently paces c

@@ -4,7 +4,6 @@ import (
 	"context"
 	cryptorand "crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -16,8 +15,8 @@ import (
 )
 
 // DefaultLeasePrefix is the prefix LockerOptions.Prefix defaults to: the
-// lease on ROMA instance i is the Redis key
-// "cloudexport:lease:huawei/roma/i".
+// lease on a ROMA Connect instance is the Redis key
+// "cloudexport:lease:huawei/roma/<project id>/<instance id>".
 const DefaultLeasePrefix = "cloudexport:lease:"
 
 // MaxKeyLen is the longest lease key Acquire accepts, in bytes, not counting
@@ -27,8 +26,9 @@ const MaxKeyLen = 512
 // ErrLeaseLost is in the chain of the error Renew returns when the lease
 // expired and the key is free or held by another holder:
 // errors.Is(err, ErrLeaseLost) holds, and so does
-// errors.Is(err, provider.ErrFailedPrecondition).
-var ErrLeaseLost = errors.New("lease lost")
+// errors.Is(err, provider.ErrFailedPrecondition). It is provider.ErrLeaseLost,
+// which every Locker of the module uses.
+var ErrLeaseLost = provider.ErrLeaseLost
 
 // Default polling bounds of Acquire while the key is held.
 const (

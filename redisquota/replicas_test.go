@@ -1,27 +1,28 @@
-//go:build replicas
-
-// The 3-replica proof of issue 10. It needs what other branches add, so it is
-// behind a build tag until they are merged:
+// The 3-replica proof of issue 10: three providers, each with its own Redis
+// client standing for one replica, share one Redis and one emulator.
 //
-//   - tencent.Options.Limiter and huawei.Options.Limiter (provider.Limiter):
-//     the adapters call Wait before every attempt, retries included, and
-//     Observe after every answer when the limiter is provider.Adaptive;
-//   - huawei.Options.Locker (provider.Locker): before ExportAsset the adapter
-//     acquires "huawei/roma/<instance id>", renews it while the job runs and
-//     releases it once PollJob has seen the job end;
-//   - tencenttest.Server.SetRateLimit(rps float64): the emulator refuses, with
-//     the vendor's throttling answer, a request when rps requests of the same
-//     action were accepted in the second before it (a sliding window);
-//   - tencenttest.Server.Throttled() int64 and huaweitest.Server.Throttled()
-//     int64: how many requests the emulator refused for their rate.
+//   - TestReplicasShareQuota: Tencent providers with redisquota Limiters
+//     share the emulator's strict 20 requests per second per action
+//     (tencenttest.Server.SetRateLimit): no throttling answer, and the
+//     creates run within 10% of 20/s.
+//   - TestReplicasOneROMAJob: Huawei providers with redisquota Lockers
+//     (huawei.Options.Locker) run ROMA exports on one instance; the emulator
+//     refuses a second running job (409), so every create succeeding proves
+//     the jobs ran one at a time.
 //
-// Run: go test -tags replicas -run Replicas -bench Replicas -benchtime 1x ./redisquota/
+// Both run in the package's ordinary tests (about 6 s together), against the
+// redis-server the tests start, or miniredis where none is installed.
+// BenchmarkReplicas and BenchmarkReplicasROMA record both runs for the
+// README:
+//
+//	go test ./redisquota -run '^$' -bench Replicas -benchtime 5x -count 3
 
 package redisquota_test
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -41,14 +42,24 @@ import (
 const (
 	replicaCount = 3
 	quota        = 20 // the emulator's strict limit, per action, per second
-	// replicaRate is the limiters' shared rate, 2.5% under the quota. The
-	// GCRA schedule keeps admissions 1/replicaRate apart on Redis's clock;
-	// the emulator counts arrivals, and the time from admission to arrival
-	// varies with scheduling. At exactly 20/s one run in about ten on a
-	// loaded 2-core machine saw one throttled answer; at 19.5/s 24 runs
-	// saw none, with creates at 18.4-19.2/s, within 10% of 20/s, except
-	// one run on miniredis under heavy load at 17.7/s.
-	replicaRate = 19.5
+	// replicaRate is the limiters' shared rate, 5% under the quota, and
+	// the tolerance of TestReplicasShareQuota is the spec's: creates within
+	// 10% of 20/s, measured from the first admission to the last.
+	//
+	// Why under the quota: the Limiter books slots 1/replicaRate apart on
+	// Redis's clock, but the emulator counts arrivals, and the time from
+	// slot to arrival varies with scheduling; a late call can arrive close
+	// to the next. 21 arrivals in one second need the 20 intervals between
+	// them (1.053 s at 19/s) squeezed by more than 52 ms. At 19/s, with 4
+	// and 6 runs at once on a loaded 2-core machine, 24 runs saw no
+	// throttle; at 19.5/s (intervals 25 ms over a second) 3 runs in 12 saw
+	// one or two.
+	//
+	// Why the rate holds within 10%: booked slots do not move when a caller
+	// wakes late, so the span from first to last admission is 59 intervals
+	// give or take one wake-up: 18.99-19.04/s in those 24 runs, on real
+	// redis-server and on miniredis. The 10% floor is 18/s, 5% below.
+	replicaRate = 19
 )
 
 // admissions records when each action was admitted, across replicas.
@@ -89,6 +100,24 @@ func (r recording) Wait(ctx context.Context, c provider.Call) error {
 	return err
 }
 
+// failures collects the errors of a run's goroutines.
+type failures struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (f *failures) add(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.errs = append(f.errs, err)
+}
+
+func (f *failures) all() []error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.errs)
+}
+
 // rate is the admissions per second from the first to the last.
 func rate(ts []time.Time) float64 {
 	if len(ts) < 2 {
@@ -121,14 +150,8 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 	var (
 		created atomic.Int64
 		wg      sync.WaitGroup
-		errMu   sync.Mutex
-		errs    []error
+		failed  failures
 	)
-	fail := func(err error) {
-		errMu.Lock()
-		errs = append(errs, err)
-		errMu.Unlock()
-	}
 	start := time.Now()
 	for range replicaCount {
 		lim := redisquota.NewLimiter(newClient(tb), &redisquota.LimiterOptions{Prefix: p, Rate: replicaRate})
@@ -147,7 +170,7 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 				for created.Add(1) <= int64(jobs) {
 					job, err := prov.CreateExportJob(ctx, export.Request{Target: export.Components{ImageID: tencenttest.SeedImageID}})
 					if err != nil {
-						fail(err)
+						failed.add(err)
 						return
 					}
 					pending <- job
@@ -162,18 +185,18 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 				for job := range pending {
 					st, err := provider.Wait(ctx, prov, job, &provider.WaitOptions{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond})
 					if err != nil {
-						fail(err)
+						failed.add(err)
 						continue
 					}
 					if st.State != export.StateSucceeded {
-						fail(errors.New("job " + job.ID + " ended " + string(st.State)))
+						failed.add(errors.New("job " + job.ID + " ended " + string(st.State)))
 					}
 				}
 			}()
 		}
 	}
 	wg.Wait()
-	if len(errs) > 0 {
+	if errs := failed.all(); len(errs) > 0 {
 		tb.Fatalf("%d failures, first: %v", len(errs), errs[0])
 	}
 	return tencentRun{wall: time.Since(start), log: log, throttled: srv.Throttled(), requests: srv.Requests()}
@@ -203,31 +226,42 @@ func TestReplicasShareQuota(t *testing.T) {
 	t.Logf("%d jobs in %v: creates at %.2f/s, %d requests, %d throttled", jobs, run.wall.Round(time.Millisecond), rate(creates), run.requests, run.throttled)
 }
 
-// TestReplicasOneROMAJob: three Huawei providers share a Redis Locker and
-// each runs asset exports on the same ROMA instance at once; the emulator
-// refuses a second running job (409 ROMA.JobBusy), so every create must
-// succeed on its own turn and every job end in success.
-func TestReplicasOneROMAJob(t *testing.T) {
-	const perReplica = 3
-	srv := huaweitest.NewServer()
-	t.Cleanup(srv.Close)
-	srv.SetJobDuration(100 * time.Millisecond)
+// romaRun is one 3-replica ROMA run: perReplica asset exports started at
+// once by each replica on one instance, each waited for.
+type romaRun struct {
+	wall      time.Duration
+	succeeded int64
+	errs      []error
+	throttled int64
+	requests  int64
+}
 
-	p := prefix(t)
+// romaJob is how long each emulated ROMA job runs.
+const romaJob = 100 * time.Millisecond
+
+func runROMAReplicas(tb testing.TB, perReplica int) romaRun {
+	tb.Helper()
+	srv := huaweitest.NewServer()
+	tb.Cleanup(srv.Close)
+	srv.SetJobDuration(romaJob)
+
+	p := prefix(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var (
 		wg        sync.WaitGroup
 		succeeded atomic.Int64
+		failed    failures
 	)
+	start := time.Now()
 	for range replicaCount {
-		client := newClient(t)
+		client := newClient(tb)
 		o := srv.Options()
 		o.Limiter = redisquota.NewLimiter(client, &redisquota.LimiterOptions{Prefix: p + "rate:"})
 		o.Locker = redisquota.NewLocker(client, &redisquota.LockerOptions{Prefix: p + "lease:", MinPoll: 5 * time.Millisecond, MaxPoll: 50 * time.Millisecond})
 		prov, err := huawei.New(o)
 		if err != nil {
-			t.Fatalf("huawei.New: %v", err)
+			tb.Fatalf("huawei.New: %v", err)
 		}
 		for range perReplica {
 			wg.Add(1)
@@ -235,12 +269,12 @@ func TestReplicasOneROMAJob(t *testing.T) {
 				defer wg.Done()
 				job, err := prov.CreateExportJob(ctx, export.Request{Target: export.Assets{AppIDs: []string{"app-order-0001"}}})
 				if err != nil {
-					t.Errorf("CreateExportJob: %v (a second running ROMA job is refused with FailedPrecondition)", err)
+					failed.add(fmt.Errorf("CreateExportJob: %w (a second running ROMA job is refused with FailedPrecondition)", err))
 					return
 				}
 				st, err := provider.Wait(ctx, prov, job, &provider.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 50 * time.Millisecond})
 				if err != nil || st.State != export.StateSucceeded {
-					t.Errorf("job %s: %v, %v; want succeeded", job.ID, st.State, err)
+					failed.add(fmt.Errorf("job %s: %v, %v; want succeeded", job.ID, st.State, err))
 					return
 				}
 				succeeded.Add(1)
@@ -248,19 +282,54 @@ func TestReplicasOneROMAJob(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if got := succeeded.Load(); got != replicaCount*perReplica {
+	return romaRun{wall: time.Since(start), succeeded: succeeded.Load(), errs: failed.all(), throttled: srv.Throttled(), requests: srv.Requests()}
+}
+
+// TestReplicasOneROMAJob: three Huawei providers share a Redis Locker and
+// each runs asset exports on the same ROMA instance at once; the emulator
+// refuses a second running job (409 ROMA.JobBusy), so every create must
+// succeed on its own turn and every job end in success.
+func TestReplicasOneROMAJob(t *testing.T) {
+	const perReplica = 3
+	run := runROMAReplicas(t, perReplica)
+	for _, err := range run.errs {
+		t.Error(err)
+	}
+	if got := run.succeeded; got != replicaCount*perReplica {
 		t.Errorf("%d ROMA jobs succeeded; want %d, one at a time", got, replicaCount*perReplica)
 	}
-	if n := srv.Throttled(); n != 0 {
+	if n := run.throttled; n != 0 {
 		t.Errorf("%d throttling answers; want 0", n)
 	}
 }
 
+// BenchmarkReplicasROMA runs 9 ROMA jobs of 100 ms, 3 per replica started at
+// once, and reports the wall time against 9 jobs back to back (x-bound:
+// what handing the lease from job to job costs), the jobs refused for
+// running beside another (refused/op, 0 when the lease holds) and the
+// requests sent.
+func BenchmarkReplicasROMA(b *testing.B) {
+	const perReplica = 3
+	var ratios, refused, requests float64
+	for range b.N {
+		run := runROMAReplicas(b, perReplica)
+		ratios += run.wall.Seconds() / (replicaCount * perReplica * romaJob).Seconds()
+		refused += float64(replicaCount*perReplica) - float64(run.succeeded)
+		requests += float64(run.requests)
+	}
+	n := float64(b.N)
+	b.ReportMetric(ratios/n, "x-bound")
+	b.ReportMetric(refused/n, "refused/op")
+	b.ReportMetric(requests/n, "requests/op")
+}
+
 // BenchmarkReplicas runs the 3-replica Tencent export of 60 jobs per
-// iteration and reports the create rate, its ratio to the time 60 creates
-// take at exactly 20/s, the throttling answers and the requests sent.
+// iteration and reports the create rate across replicas, that rate as a
+// share of the 20/s quota (x-quota), the creates' span against the time 60
+// creates take at exactly 20/s (x-bound), the throttling answers and the
+// requests sent.
 //
-//	go test -tags replicas -run '^$' -bench Replicas -benchtime 3x ./redisquota/
+//	go test -run '^$' -bench Replicas -benchtime 5x ./redisquota/
 func BenchmarkReplicas(b *testing.B) {
 	const jobs = 60
 	var rates, ratios, throttled, requests float64
@@ -276,6 +345,7 @@ func BenchmarkReplicas(b *testing.B) {
 	}
 	n := float64(b.N)
 	b.ReportMetric(rates/n, "creates/s")
+	b.ReportMetric(rates/n/quota, "x-quota")
 	b.ReportMetric(ratios/n, "x-bound")
 	b.ReportMetric(throttled/n, "throttled/op")
 	b.ReportMetric(requests/n, "requests/op")
