@@ -11,11 +11,12 @@ import (
 
 // fuzzJobs are the jobs FuzzPollAnswers polls, by the first byte of the
 // input: each reads a different vendor answer (TCSS DescribeExportJobResult,
-// CVM DescribeImages).
+// CVM DescribeImages, CWP ExportTasks).
 var fuzzJobs = []export.Job{
 	{Provider: Name, Service: serviceTCSS, Kind: export.KindComponents, ID: "job-1", Region: "ap-guangzhou"},
 	{Provider: Name, Service: serviceCVM, Kind: export.KindMachineImages, ID: "105591590", Region: "ap-guangzhou",
 		Scope: map[string]string{scopeImageIDs: "img-aaaaaaaa,img-bbbbbbbb", scopeCosPaths: "/a.raw,/b.raw", scopeBucket: "b-1"}},
+	{Provider: Name, Service: serviceCWP, Kind: export.KindVulnerabilities, ID: "task-1", Region: "ap-guangzhou"},
 }
 
 // FuzzPollAnswers sends arbitrary answer bodies (and an arbitrary status)
