@@ -173,6 +173,9 @@ func TestExportGolden(t *testing.T) {
 		{"containers_jsonl_json_output", []string{"export", "containers", "--emulator", "--filter", "status=running",
 			"--filter", "create_time=2024-03-01..2024-03-31", "--columns", "container_name:Container,status", "--out", dir + "/c.jsonl", "--output", "json"}, []string{"c.jsonl"}},
 		{"assets_archive", []string{"export", "assets", "--emulator", "--app", "app-order-0001", "--task", "task-fdi-0002", "--out", dir + "/a.zip", "--quiet"}, nil},
+		// A ROMA archive's members change columns (manifest.csv, then the JSON
+		// files): JSON Lines keys each object by its own member's header.
+		{"assets_jsonl_rows", []string{"export", "assets", "--emulator", "--app", "app-order-0001", "--out", dir + "/a.jsonl", "--quiet"}, []string{"a.jsonl"}},
 		{"components_json_rows", []string{"export", "components", "--emulator", "--columns", "name,version,vul_count", "--limit", "3", "--out", dir + "/c.json"}, []string{"c.json"}},
 		{"machine_images_wait", []string{"export", "machine-images", "--emulator", "--format", "qcow2", "--wait"}, nil},
 		{"dry_run", []string{"export", "components", "--emulator", "--image", "sha256:abc", "--filter", "has_vul=true", "--dry-run"}, nil},
