@@ -88,13 +88,13 @@ func (Vulnerabilities) Kind() Kind { return KindVulnerabilities }
 
 // Request describes one export.
 type Request struct {
-	Target  Target
-	Filters []Filter
+	Target  Target   // what to export, e.g. Components{ImageID: ...}; required
+	Filters []Filter // every filter must hold; see the kind's vocabulary
 	Columns []Column // ordered; empty = the kind's default columns
-	Sort    *Sort
-	Offset  int
-	Limit   int  // 0 = the provider's default
-	DryRun  bool // validate (remotely where the vendor can) and start nothing
+	Sort    *Sort    // nil = the vendor's order
+	Offset  int      // rows to skip, where the kind has paging
+	Limit   int      // 0 = the provider's default
+	DryRun  bool     // validate (remotely where the vendor can) and start nothing
 }
 
 // Match says how a filter compares values.
@@ -161,7 +161,7 @@ func Cols(keys ...string) []Column {
 // Sort orders the rows of the result.
 type Sort struct {
 	Field string // a column key
-	Desc  bool
+	Desc  bool   // descending; false = ascending
 }
 
 // Job identifies a started export job. It carries everything later calls

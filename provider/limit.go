@@ -13,7 +13,7 @@ import (
 type Call struct {
 	Provider string // "tencent" | "huawei"
 	Account  string // a fingerprint, never a credential
-	Region   string
+	Region   string // the vendor region, e.g. "ap-guangzhou"; "" where the call has none
 	Service  string // "tcss", "cvm", "cwp", "hss", "roma"
 	Action   string // the vendor action, e.g. "CreateComponentExportJob"
 }

@@ -14,7 +14,7 @@ import (
 // "equal jitter": each delay is half the exponential value plus a random part
 // of the other half, so concurrent callers spread out.
 type Backoff struct {
-	Min, Max time.Duration
+	Min, Max time.Duration // the first retry's delay, and the cap no delay exceeds
 }
 
 // Delay returns the delay before retry number attempt (0 for the first retry).

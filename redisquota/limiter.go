@@ -328,14 +328,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 		}
 		return context.DeadlineExceeded
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return provider.Sleep(ctx, d)
 }
 
 // unavailable wraps a Redis failure for c.

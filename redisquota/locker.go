@@ -152,7 +152,7 @@ func (l *Locker) Acquire(ctx context.Context, key string, ttl time.Duration) (pr
 		case left >= 0 && left < wait:
 			wait = left + time.Millisecond
 		}
-		if err := sleepUntilDone(ctx, wait); err != nil {
+		if err := provider.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 		pause = min(2*pause, l.opts.MaxPoll)
@@ -238,16 +238,4 @@ func newToken() (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(b), nil
-}
-
-// sleepUntilDone waits d or until ctx is done, returning ctx.Err() then.
-func sleepUntilDone(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

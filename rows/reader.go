@@ -148,7 +148,7 @@ func (e readErr) Unwrap() error { return e.err }
 // Options configure a Reader. The zero value (or a nil *Options) reads any
 // supported format with the default limits.
 type Options struct {
-	Limits Limits
+	Limits Limits // what one file may cost; a zero field takes its Default
 	// Columns map header titles to neutral keys: a header cell equal (after
 	// trimming spaces, case-insensitively) to a column's Header, or to its
 	// Key, is reported as the Key. Pass the columns of the export.Request

@@ -8,6 +8,13 @@
 // becomes Type("its-name"), a new scope Scope("its-name"). Vendor fields with
 // no neutral home stay reachable through the adapter's escape hatch; each
 // adapter's package doc lists them.
+//
+// # Reading a schedule
+//
+// A provider.Provider's GetScanSchedule takes a Query naming a Kind and
+// returns one Schedule; provider.Capabilities.Schedules lists the kinds a
+// provider serves. Fields a vendor does not state stay zero ("" for At and
+// Until, a zero LastScan).
 package scan
 
 import (
@@ -26,7 +33,7 @@ const (
 
 // Query asks for one schedule.
 type Query struct {
-	Kind Kind
+	Kind Kind // the schedule to read, e.g. HostVulnerabilities
 }
 
 // Type is a kind of risk a scan looks for.
@@ -54,8 +61,8 @@ const (
 // Period is how often a schedule runs: every Every Units, e.g. {1, Day},
 // {3, Day}, {1, Week}, {1, Month}.
 type Period struct {
-	Every int
-	Unit  Unit
+	Every int  // how many Units between runs; 0 when kept verbatim (see String)
+	Unit  Unit // Day, Week or Month, or the vendor's word when kept verbatim
 }
 
 // IsZero reports whether the period is unset.
@@ -111,20 +118,20 @@ type Schedule struct {
 
 // Image is one image selected for scanning.
 type Image struct {
-	RegistryType string
-	InstanceID   string
+	RegistryType string // the registry's type as the vendor names it, e.g. "tcr"
+	InstanceID   string // the registry instance
 	InstanceName string
-	Namespace    string
-	Name         string
+	Namespace    string // the image's namespace (repository group)
+	Name         string // the repository name
 	Tag          string
-	Digest       string
-	Address      string
+	Digest       string // "sha256:…" where the vendor gives it
+	Address      string // the image address, e.g. "prod.tencentcloudcr.com/payments/api:v1.4.2"
 }
 
 // Registry is one container registry a schedule knows.
 type Registry struct {
-	ID       string
+	ID       string // the vendor's registry id
 	Name     string
-	Type     string
-	Selected bool
+	Type     string // the registry's type as the vendor names it, e.g. "Harbor"
+	Selected bool   // whether the schedule scans this registry
 }

@@ -14,7 +14,7 @@ import (
 type Options struct {
 	Region                     string               // e.g. "ap-guangzhou"; required for CVM, optional for TCSS
 	SecretID, SecretKey, Token string               // "" = the SDK's default chain (env, profile, instance role)
-	Endpoints                  map[string]string    // "tcss", "cvm" -> base URL such as "http://127.0.0.1:9000"
+	Endpoints                  map[string]string    // "tcss", "cvm", "cwp" -> base URL such as "http://127.0.0.1:9000"
 	HTTPClient                 *http.Client         // its Transport and Timeout carry every call; nil = defaults; redirects are never followed
 	RateLimit                  float64              // requests per second per action; 0 = 20
 	Limiter                    provider.Limiter     // paces every call; nil = an in-process provider.NewRateLimiter(RateLimit)

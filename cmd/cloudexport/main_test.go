@@ -173,6 +173,13 @@ func TestExportGolden(t *testing.T) {
 		{"containers_jsonl_json_output", []string{"export", "containers", "--emulator", "--filter", "status=running",
 			"--filter", "create_time=2024-03-01..2024-03-31", "--columns", "container_name:Container,status", "--out", dir + "/c.jsonl", "--output", "json"}, []string{"c.jsonl"}},
 		{"assets_archive", []string{"export", "assets", "--emulator", "--app", "app-order-0001", "--task", "task-fdi-0002", "--out", dir + "/a.zip", "--quiet"}, nil},
+		// A ROMA archive's members change columns (manifest.csv, then the JSON
+		// files): JSON Lines keys each object by its own member's header.
+		{"assets_jsonl_rows", []string{"export", "assets", "--emulator", "--app", "app-order-0001", "--out", dir + "/a.jsonl", "--quiet"}, []string{"a.jsonl"}},
+		// Vulnerabilities rows come out in neutral words (the download's
+		// NeutralCell), not HSS's Critical or vul_status_unfix.
+		{"vulnerabilities_huawei_neutral", []string{"export", "vulnerabilities", "--provider", "huawei", "--emulator",
+			"--columns", "name,level,category,status,first_seen", "--out", "-", "--quiet"}, nil},
 		{"components_json_rows", []string{"export", "components", "--emulator", "--columns", "name,version,vul_count", "--limit", "3", "--out", dir + "/c.json"}, []string{"c.json"}},
 		{"machine_images_wait", []string{"export", "machine-images", "--emulator", "--format", "qcow2", "--wait"}, nil},
 		{"dry_run", []string{"export", "components", "--emulator", "--image", "sha256:abc", "--filter", "has_vul=true", "--dry-run"}, nil},
@@ -566,5 +573,25 @@ func TestSeedsMatchTheEmulators(t *testing.T) {
 	}
 	if got, want := seed(envSeedTask), hs.Tasks()[0].ID; got != want {
 		t.Errorf("seeded task %q, the emulator's is %q", got, want)
+	}
+}
+
+// Tencent CWP's file is written in Chinese (严重, 待处理, Linux软件漏洞) and
+// has no column choice: the CLI's rows use the neutral words of both clouds.
+func TestVulnerabilitiesRowsAreNeutral(t *testing.T) {
+	emulate(t)
+	r := cli(context.Background(), "export", "vulnerabilities", "--provider", "tencent", "--emulator", "--out", "-", "--quiet", "--interval", "10ms")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, vendor := range []string{"严重", "待处理", "Linux软件漏洞"} {
+		if strings.Contains(r.stdout, vendor) {
+			t.Errorf("stdout holds the vendor's %q:\n%s", vendor, r.stdout)
+		}
+	}
+	for _, neutral := range []string{",critical,linux,unfixed,"} {
+		if !strings.Contains(r.stdout, neutral) {
+			t.Errorf("stdout lacks %q:\n%s", neutral, r.stdout)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cloudexport/cloudexport/provider"
 )
 
 // Output formats of --out.
@@ -145,11 +147,12 @@ type jsonWriter struct {
 }
 
 func (j *jsonWriter) header(h []string) error {
+	first := j.keys == nil
 	j.keys = make([][]byte, len(h))
 	for i, k := range h {
 		j.keys[i], _ = json.Marshal(k)
 	}
-	if !j.lines {
+	if !j.lines && first {
 		_, err := j.w.WriteString("[")
 		return err
 	}
@@ -201,7 +204,8 @@ func (j *jsonWriter) close() error {
 }
 
 // rowCopier streams every row of its sources into w; the header is written
-// once, and a later file or member whose header differs is refused.
+// once. A later file or member whose header differs keys its own objects
+// in JSON and JSON Lines, and is refused in csv, which has one header.
 type rowCopier struct {
 	w      rowWriter
 	header []string
@@ -231,15 +235,20 @@ func (c *rowCopier) copy(src rowSource) error {
 	return nil
 }
 
-// setHeader writes the header once; a later file or member whose header
-// differs is refused.
+// setHeader writes the header once. A later header that differs (another
+// file of the job, or another member of a zip such as a ROMA archive) is
+// taken by the JSON writers and refused by csv.
 func (c *rowCopier) setHeader(h []string) error {
 	if c.header == nil {
 		c.header = slices.Clone(h)
 		return c.w.header(c.header)
 	}
-	if !slices.Equal(c.header, h) {
-		return fmt.Errorf("the job's files have different columns (%s, then %s); download them one at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))
+	if slices.Equal(c.header, h) {
+		return nil
 	}
-	return nil
+	if _, ok := c.w.(*jsonWriter); ok {
+		c.header = slices.Clone(h)
+		return c.w.header(c.header)
+	}
+	return &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf("--out: csv has one header, but the rows change columns (%s, then %s); write JSON Lines (.jsonl) or JSON, the original file (.xlsx or .zip), or one file at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +127,38 @@ func TestSpeakFlags(t *testing.T) {
 		if !errors.Is(err, provider.ErrInvalidArgument) {
 			t.Errorf("%q: the translated error lost its code", tc.lib)
 		}
+	}
+}
+
+// memberRows is a rowSource whose header changes at row 2, like the members
+// of a ROMA archive.
+type memberRows struct{ i int }
+
+func (m *memberRows) Header() []string {
+	if m.i < 2 {
+		return []string{"type", "id"}
+	}
+	return []string{"id", "remark"}
+}
+func (m *memberRows) HeaderChanged() bool { return m.i == 1 || m.i == 2 }
+func (m *memberRows) Next() bool          { m.i++; return m.i <= 2 }
+func (m *memberRows) Row() []string       { return []string{"a", "b"} }
+func (m *memberRows) Err() error          { return nil }
+func (m *memberRows) Close() error        { return nil }
+
+func TestChangedHeader(t *testing.T) {
+	var b strings.Builder
+	c := &rowCopier{w: newRowWriter(formatJSONL, &b)}
+	if err := c.copy(&memberRows{}); err != nil {
+		t.Fatalf("jsonl: %v", err)
+	}
+	c.w.close()
+	if want := "{\"type\":\"a\",\"id\":\"b\"}\n{\"id\":\"a\",\"remark\":\"b\"}\n"; b.String() != want {
+		t.Errorf("jsonl = %q; want %q", b.String(), want)
+	}
+	c = &rowCopier{w: newRowWriter(formatCSV, io.Discard)}
+	err := c.copy(&memberRows{})
+	if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "--out") || !strings.Contains(err.Error(), ".jsonl") {
+		t.Errorf("csv: err = %v; want InvalidArgument naming --out and .jsonl", err)
 	}
 }

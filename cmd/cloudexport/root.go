@@ -65,7 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code = exitInterrupted
 		err = fmt.Errorf("interrupted: %w", err)
 	}
-	fmt.Fprintln(stderr, "cloudexport:", err)
+	// One "cloudexport:" per line: schedule joins one error per provider.
+	fmt.Fprintln(stderr, "cloudexport:", strings.ReplaceAll(err.Error(), "\n", "\ncloudexport: "))
 	if code == exitAuth && !a.emulator {
 		for _, name := range a.opened {
 			fmt.Fprintln(stderr, "hint:", credentialsHint(name))

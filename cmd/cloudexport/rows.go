@@ -18,10 +18,18 @@ type rowSource interface {
 	Close() error
 }
 
+// neutralCells is what the adapters' downloads offer beside their column
+// titles (vocab.Described): a cell spelled the neutral way (critical,
+// unfixed, RFC 3339 times) rather than the vendor's (严重, vul_status_unfix).
+type neutralCells interface {
+	NeutralCell(key, cell string) string
+}
+
 // openRows opens the rows of one downloaded result file, streaming: one row
 // in memory at a time, within the rows package's default limits. cols are
 // the columns the user asked for (nil = the file's own). The reader maps the
-// vendor's titles to neutral keys where it knows them; when the file has
+// vendor's titles to neutral keys where it knows them, and when r offers
+// NeutralCell its cells are spelled the neutral way too; when the file has
 // exactly the requested columns, they are titled as requested (each
 // column's Header, or its Key when Header is empty), since the vendor writes
 // them in the order asked.
@@ -30,37 +38,68 @@ func openRows(r io.Reader, cols []export.Column) (rowSource, error) {
 	if err != nil {
 		return nil, err
 	}
+	var src rowSource = rd
+	if n, ok := r.(neutralCells); ok {
+		src = &neutral{rowSource: rd, cell: n.NeutralCell}
+	}
 	if len(cols) == 0 {
-		return rd, nil
+		return src, nil
 	}
 	titles := make([]string, len(cols))
 	for i, c := range cols {
 		titles[i] = firstNonEmpty(c.Header, c.Key)
 	}
-	return &titled{Reader: rd, titles: titles}, nil
+	return &titled{rowSource: src, titles: titles}, nil
+}
+
+// neutral spells each cell the neutral way, by the neutral key the reader
+// reports for its column.
+type neutral struct {
+	rowSource
+	cell func(key, cell string) string
+	row  []string
+}
+
+func (n *neutral) Row() []string {
+	h, r := n.rowSource.Header(), n.rowSource.Row()
+	n.row = append(n.row[:0], r...)
+	for i := range n.row {
+		if i < len(h) {
+			n.row[i] = n.cell(h[i], n.row[i])
+		}
+	}
+	return n.row
 }
 
 // titled reports the requested titles as the header of a file that has
 // exactly the requested number of columns.
 type titled struct {
-	*rows.Reader
+	rowSource
 	titles []string
 }
 
 func (t *titled) Header() []string {
-	if h := t.Reader.Header(); len(h) != len(t.titles) {
+	if h := t.rowSource.Header(); len(h) != len(t.titles) {
 		return h
 	}
 	return t.titles
 }
 
-// keepColumns returns r carrying the title table of from when from is a
-// rows.Describer (an adapter's download), so that wrapping a download (for
-// progress) does not lose the neutral keys of its vendor titles.
+// keepColumns returns r carrying the title table (and NeutralCell) of from
+// when from is a rows.Describer (an adapter's download), so that wrapping a
+// download (for progress) loses neither the neutral keys of its vendor
+// titles nor the neutral spelling of its cells.
 func keepColumns(r io.Reader, from any) io.Reader {
 	d, ok := from.(rows.Describer)
 	if !ok {
 		return r
+	}
+	if n, ok := from.(neutralCells); ok {
+		return struct {
+			io.Reader
+			rows.Describer
+			neutralCells
+		}{r, d, n}
 	}
 	return struct {
 		io.Reader

@@ -258,7 +258,10 @@ func (l *limited) Read(p []byte) (int, error) {
 	l.left -= int64(n)
 	switch {
 	case err == io.EOF:
-		l.closeRaw()
+		// Sticky, so that a read after the end is io.EOF again (as
+		// io.Reader asks), not the closed body's error: readers that
+		// spool a download read once more after EOF.
+		l.fail(io.EOF)
 	case err != nil:
 		if se := l.sticky(); se != nil {
 			err = se // the context's error, not the closed body's

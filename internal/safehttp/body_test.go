@@ -304,3 +304,26 @@ func TestBodyClosedWhenContextEnds(t *testing.T) {
 		t.Errorf("Read after the context ended = %v; want context.Canceled", err)
 	}
 }
+
+// A body read to its end keeps answering io.EOF, as io.Reader asks: the
+// row reader spools a zip download and reads once more after the end,
+// which got "read on closed response body" when EOF closed the body.
+func TestReadAfterEOFIsEOF(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "PK whole file")
+	}))
+	defer srv.Close()
+	resp, err := (&http.Client{Transport: safehttp.LimitBodies(http.DefaultTransport, testCap)}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if b, err := io.ReadAll(resp.Body); err != nil || string(b) != "PK whole file" {
+		t.Fatalf("ReadAll = %q, %v; want the whole body", b, err)
+	}
+	for i := 0; i < 2; i++ {
+		if n, err := resp.Body.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+			t.Errorf("read %d after EOF = %d, %v; want 0, io.EOF", i+1, n, err)
+		}
+	}
+}
