@@ -137,4 +137,3 @@ func TestAppendKeyIsKey(t *testing.T) {
 		}
 	}
 }
-
