@@ -26,6 +26,17 @@ const (
 // maxExportSize is HSS export_size's upper bound, and its default.
 const maxExportSize = 100000
 
+// maxExportSizeText is maxExportSize as export_size is sent.
+var maxExportSizeText = strconv.Itoa(maxExportSize)
+
+// exportSizeText is n as export_size is sent.
+func exportSizeText(n int) string {
+	if n == maxExportSize {
+		return maxExportSizeText
+	}
+	return strconv.Itoa(n)
+}
+
 // containerFilters is the containers filter table: neutral field, HSS body
 // field, value kind and limits (ExportContainerListRequestBody). Every
 // filter takes one value; HSS has no match switch, so Like is rejected.
@@ -80,6 +91,20 @@ var containerColumns = vocab.Columns{
 	{Key: "memory_limit", Vendor: "memory_limit", Header: "Memory Limit"},
 }
 
+// containerDefaultHeaders is export_headers for a request that names no
+// columns: every column with its default header, in the default order.
+var containerDefaultHeaders = defaultHeaders(containerColumns)
+
+// defaultHeaders is the export_headers value ([key, header] pairs) of every
+// column of cs with its default header.
+func defaultHeaders(cs vocab.Columns) [][2]string {
+	h := make([][2]string, len(cs))
+	for i, c := range cs {
+		h[i] = [2]string{c.Vendor, c.Header}
+	}
+	return h
+}
+
 // containerSpec is what a containers request may ask for: no sort, no
 // offset, up to maxExportSize rows.
 var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColumns, MaxLimit: maxExportSize,
@@ -101,7 +126,7 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 	if ep == "" {
 		ep = p.entProject
 	}
-	body := map[string]any{}
+	body := make(map[string]any, len(filters)+1)
 	for _, f := range filters {
 		switch f.Spec.Kind {
 		case vocab.Bool:
@@ -109,14 +134,20 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 		case vocab.TimeRange:
 			body[f.Spec.Vendor] = epochRange(f.From, f.To)
 		default:
-			body[f.Spec.Vendor] = f.Values[0]
+			// A pointer into the checked values encodes alike and is not
+			// copied into an interface.
+			body[f.Spec.Vendor] = &f.Values[0]
 		}
 	}
-	headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
-	for i, c := range cols {
-		headers[i] = [2]string{c.Spec.Vendor, c.Header}
+	if len(req.Columns) == 0 {
+		body["export_headers"] = &containerDefaultHeaders // built once
+	} else {
+		headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
+		for i, c := range cols {
+			headers[i] = [2]string{c.Spec.Vendor, c.Header}
+		}
+		body["export_headers"] = headers
 	}
-	body["export_headers"] = headers
 	size := req.Limit
 	if size == 0 {
 		size = maxExportSize
@@ -151,7 +182,7 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	if err != nil {
 		return export.Job{}, err
 	}
-	q := entQuery(x.entProject, "export_size", strconv.Itoa(x.size))
+	q := entQuery(x.entProject, "export_size", exportSizeText(x.size))
 	var out struct {
 		TaskID string `json:"task_id"`
 	}
