@@ -187,7 +187,7 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 		TaskID string `json:"task_id"`
 	}
 	err = p.callJSON(ctx, call{service: ServiceHSS, action: actionExportContainerList, method: http.MethodPost,
-		project: p.projectID, path: "/v5/" + p.projectID + "/container/export-task", query: q, body: body}, &out)
+		project: p.projectID, path: p.containersPath, query: q, body: body}, &out)
 	if err != nil {
 		return export.Job{}, err
 	}

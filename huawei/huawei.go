@@ -56,6 +56,8 @@ type Provider struct {
 	cred       *auth.BasicCredentials
 	loop       *transport.Loop
 
+	containersPath string // ExportContainerList's path in projectID, built once
+
 	// serialWait tunes how CreateExportJob waits for the previous ROMA job
 	// of an instance to end.
 	serialWait provider.WaitOptions
@@ -121,6 +123,8 @@ func New(opts Options) (*Provider, error) {
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		roma:       newROMALeases(opts.Locker),
 		downloaded: map[string]bool{},
+
+		containersPath: "/v5/" + project + "/container/export-task",
 	}
 	for svc, u := range eps {
 		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, path: u.Path}
