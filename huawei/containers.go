@@ -26,17 +26,6 @@ const (
 // maxExportSize is HSS export_size's upper bound, and its default.
 const maxExportSize = 100000
 
-// maxExportSizeText is maxExportSize as export_size is sent.
-var maxExportSizeText = strconv.Itoa(maxExportSize)
-
-// exportSizeText is n as export_size is sent.
-func exportSizeText(n int) string {
-	if n == maxExportSize {
-		return maxExportSizeText
-	}
-	return strconv.Itoa(n)
-}
-
 // containerFilters is the containers filter table: neutral field, HSS body
 // field, value kind and limits (ExportContainerListRequestBody). Every
 // filter takes one value; HSS has no match switch, so Like is rejected.
@@ -182,7 +171,7 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	if err != nil {
 		return export.Job{}, err
 	}
-	q := entQuery(x.entProject, "export_size", exportSizeText(x.size))
+	q := p.containersQuery(x.entProject, x.size)
 	var out struct {
 		TaskID string `json:"task_id"`
 	}
@@ -198,6 +187,16 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	job.ID = out.TaskID
 	job.Created = time.Now().UTC()
 	return job, nil
+}
+
+// containersQuery is ExportContainerList's query for enterprise project ep
+// and export_size size. The common one (the Provider's enterprise project,
+// the default size) is built once by New and shared: it is never changed.
+func (p *Provider) containersQuery(ep string, size int) url.Values {
+	if ep == p.entProject && size == maxExportSize && p.containersDefaultQuery != nil {
+		return p.containersDefaultQuery
+	}
+	return entQuery(ep, "export_size", strconv.Itoa(size))
 }
 
 // hssTask is the part of the ListQueryExportTask answer the adapter reads.

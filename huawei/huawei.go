@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -56,7 +57,10 @@ type Provider struct {
 	cred       *auth.BasicCredentials
 	loop       *transport.Loop
 
-	containersPath string // ExportContainerList's path in projectID, built once
+	// ExportContainerList's path in projectID and its usual query, built
+	// once (see containersQuery); never changed.
+	containersPath         string
+	containersDefaultQuery url.Values
 
 	// serialWait tunes how CreateExportJob waits for the previous ROMA job
 	// of an instance to end.
@@ -126,6 +130,7 @@ func New(opts Options) (*Provider, error) {
 
 		containersPath: "/v5/" + project + "/container/export-task",
 	}
+	p.containersDefaultQuery = entQuery(p.entProject, "export_size", strconv.Itoa(maxExportSize))
 	for svc, u := range eps {
 		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, path: u.Path}
 	}
