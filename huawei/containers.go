@@ -80,6 +80,20 @@ var containerColumns = vocab.Columns{
 	{Key: "memory_limit", Vendor: "memory_limit", Header: "Memory Limit"},
 }
 
+// containerDefaultHeaders is export_headers for a request that names no
+// columns: every column with its default header, in the default order.
+var containerDefaultHeaders = defaultHeaders(containerColumns)
+
+// defaultHeaders is the export_headers value ([key, header] pairs) of every
+// column of cs with its default header.
+func defaultHeaders(cs vocab.Columns) [][2]string {
+	h := make([][2]string, len(cs))
+	for i, c := range cs {
+		h[i] = [2]string{c.Vendor, c.Header}
+	}
+	return h
+}
+
 // containerSpec is what a containers request may ask for: no sort, no
 // offset, up to maxExportSize rows.
 var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColumns, MaxLimit: maxExportSize,
@@ -101,7 +115,7 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 	if ep == "" {
 		ep = p.entProject
 	}
-	body := map[string]any{}
+	body := make(map[string]any, len(filters)+1)
 	for _, f := range filters {
 		switch f.Spec.Kind {
 		case vocab.Bool:
@@ -109,14 +123,20 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 		case vocab.TimeRange:
 			body[f.Spec.Vendor] = epochRange(f.From, f.To)
 		default:
-			body[f.Spec.Vendor] = f.Values[0]
+			// A pointer into the checked values encodes alike and is not
+			// copied into an interface.
+			body[f.Spec.Vendor] = &f.Values[0]
 		}
 	}
-	headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
-	for i, c := range cols {
-		headers[i] = [2]string{c.Spec.Vendor, c.Header}
+	if len(req.Columns) == 0 {
+		body["export_headers"] = &containerDefaultHeaders // built once
+	} else {
+		headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
+		for i, c := range cols {
+			headers[i] = [2]string{c.Spec.Vendor, c.Header}
+		}
+		body["export_headers"] = headers
 	}
-	body["export_headers"] = headers
 	size := req.Limit
 	if size == 0 {
 		size = maxExportSize
@@ -151,12 +171,12 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	if err != nil {
 		return export.Job{}, err
 	}
-	q := entQuery(x.entProject, "export_size", strconv.Itoa(x.size))
+	q := p.containersQuery(x.entProject, x.size)
 	var out struct {
 		TaskID string `json:"task_id"`
 	}
 	err = p.callJSON(ctx, call{service: ServiceHSS, action: actionExportContainerList, method: http.MethodPost,
-		project: p.projectID, path: "/v5/" + p.projectID + "/container/export-task", query: q, body: body}, &out)
+		project: p.projectID, path: p.containersPath, query: q, body: body}, &out)
 	if err != nil {
 		return export.Job{}, err
 	}
@@ -167,6 +187,16 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	job.ID = out.TaskID
 	job.Created = time.Now().UTC()
 	return job, nil
+}
+
+// containersQuery is ExportContainerList's query for enterprise project ep
+// and export_size size. The common one (the Provider's enterprise project,
+// the default size) is built once by New and shared: it is never changed.
+func (p *Provider) containersQuery(ep string, size int) url.Values {
+	if ep == p.entProject && size == maxExportSize && p.containersDefaultQuery != nil {
+		return p.containersDefaultQuery
+	}
+	return entQuery(ep, "export_size", strconv.Itoa(size))
 }
 
 // hssTask is the part of the ListQueryExportTask answer the adapter reads.

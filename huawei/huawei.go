@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +56,11 @@ type Provider struct {
 	client     *http.Client
 	cred       *auth.BasicCredentials
 	loop       *transport.Loop
+
+	// ExportContainerList's path in projectID and its usual query, built
+	// once (see containersQuery); never changed.
+	containersPath         string
+	containersDefaultQuery url.Values
 
 	// serialWait tunes how CreateExportJob waits for the previous ROMA job
 	// of an instance to end.
@@ -121,7 +127,10 @@ func New(opts Options) (*Provider, error) {
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		roma:       newROMALeases(opts.Locker),
 		downloaded: map[string]bool{},
+
+		containersPath: "/v5/" + project + "/container/export-task",
 	}
+	p.containersDefaultQuery = entQuery(p.entProject, "export_size", strconv.Itoa(maxExportSize))
 	for svc, u := range eps {
 		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, path: u.Path}
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer/algorithm"
@@ -91,15 +90,12 @@ func (p *Provider) signedRequest(ctx context.Context, c call) (*http.Request, er
 		WithSigningAlgorithm(algorithm.HmacSHA256).
 		AddHeaderParam("Content-Type", ct).
 		AddHeaderParam("User-Agent", userAgent)
-	if len(c.query) > 0 {
-		keys := make([]string, 0, len(c.query))
-		for k := range c.query {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			// The SDK's signer canonicalises query values held as reflect.Value.
-			b.AddQueryParam(k, reflect.ValueOf(c.query.Get(k)))
+	// The builder keeps query parameters in a map and the signer sorts
+	// them, so they are added in any order. The SDK's signer canonicalises
+	// query values held as reflect.Value.
+	for k, v := range c.query {
+		if len(v) > 0 {
+			b.AddQueryParam(k, reflect.ValueOf(v[0]))
 		}
 	}
 	if c.body != "" {

@@ -36,6 +36,19 @@ func (c Call) Key() string {
 	return b.String()
 }
 
+// appendKey appends c's Key to b, for lookups that need no string.
+func (c Call) appendKey(b []byte) []byte {
+	b = append(b, c.Provider...)
+	b = append(b, '/')
+	b = append(b, c.Account...)
+	b = append(b, '/')
+	b = append(b, c.Region...)
+	b = append(b, '/')
+	b = append(b, c.Service...)
+	b = append(b, '.')
+	return append(b, c.Action...)
+}
+
 // Limiter paces calls to a vendor. Wait blocks until c may be sent, or ctx is
 // done; it must return ctx.Err() (or context.DeadlineExceeded when the wait
 // would outlast ctx's deadline) and nothing else on a done ctx. It must be

@@ -123,3 +123,17 @@ func TestRateLimiterAdmitCountsCallsLetThrough(t *testing.T) {
 		t.Errorf("another action waits %v", got)
 	}
 }
+
+// The limiter looks keys up by appendKey; a limiter shared across processes
+// keys its state by Key: both must spell a call alike.
+func TestAppendKeyIsKey(t *testing.T) {
+	for _, c := range []Call{
+		{},
+		{Provider: "huawei", Region: "cn-north-4", Service: "hss", Action: "ExportContainerList"},
+		{Provider: "tencent", Account: "0123456789abcdef", Region: "ap-guangzhou", Service: "tcss", Action: "CreateComponentExportJob"},
+	} {
+		if got, want := string(c.appendKey(nil)), c.Key(); got != want {
+			t.Errorf("appendKey(%+v) = %q, Key = %q", c, got, want)
+		}
+	}
+}

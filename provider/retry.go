@@ -228,11 +228,15 @@ func (l *RateLimiter) limit(r float64) rate.Limit {
 
 // key returns c's pace, creating it at the full rate; callers hold l.mu.
 func (l *RateLimiter) key(c Call) *keyPace {
-	k := c.Key()
-	kp, ok := l.keys[k]
+	// The key is built in a stack buffer and looked up without converting
+	// it to a string (the compiler does not allocate for m[string(b)]);
+	// only a new key is allocated, once.
+	var buf [128]byte
+	k := c.appendKey(buf[:0])
+	kp, ok := l.keys[string(k)]
 	if !ok {
 		kp = &keyPace{lim: rate.NewLimiter(l.limit(l.rps), 1), rate: l.rps}
-		l.keys[k] = kp
+		l.keys[string(k)] = kp
 	}
 	return kp
 }
@@ -344,7 +348,8 @@ func (l *RateLimiter) Observe(c Call, throttled bool) {
 func (l *RateLimiter) Rate(c Call) float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if kp, ok := l.keys[c.Key()]; ok {
+	var buf [128]byte
+	if kp, ok := l.keys[string(c.appendKey(buf[:0]))]; ok {
 		return kp.rate
 	}
 	return l.rps

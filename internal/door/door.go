@@ -169,21 +169,21 @@ func checkTargetIDs(target export.Target, ids []ID) error {
 	}
 	for _, id := range ids {
 		f := v.FieldByName(id.Name)
-		field := "Target." + id.Name
 		switch {
 		case !f.IsValid():
 			// A row naming a field its target lacks is the adapter's bug.
 			return &errs.Error{Code: errs.Internal, Message: fmt.Sprintf("%T has no field %s to check", target, id.Name)}
 		case f.Kind() == reflect.String:
 			if s := f.String(); s != "" {
-				if err := check.ID(field, s, id.Max); err != nil {
-					return err
+				// The field's name is built only for a message.
+				if check.ID("Target", s, id.Max) != nil {
+					return check.ID("Target."+id.Name, s, id.Max)
 				}
 			}
 		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
 			list, _ := f.Interface().([]string)
-			if err := check.IDs(field, list, id.Count, id.Max); err != nil {
-				return err
+			if check.IDs("Target", list, id.Count, id.Max) != nil {
+				return check.IDs("Target."+id.Name, list, id.Count, id.Max)
 			}
 		}
 	}

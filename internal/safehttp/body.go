@@ -56,7 +56,10 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 		if err != nil {
 			return resp, err
 		}
-		body := newLimited(req.Context(), resp, max)
+		// The reader and the body it leaves are one allocation.
+		buf := &buffered{}
+		body := &buf.lim
+		body.init(req.Context(), resp, max)
 		defer body.Close()
 		if resp.ContentLength > max && !resp.Uncompressed && resp.Header.Get("Content-Encoding") == "" {
 			return nil, tooBig(max)
@@ -65,7 +68,7 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 		if err != nil {
 			return nil, err
 		}
-		buf := &buffered{b: b}
+		buf.b = b
 		buf.Reset(b)
 		resp.Body = buf
 		resp.ContentLength = int64(len(b))
@@ -76,7 +79,8 @@ func BufferAnswers(rt http.RoundTripper, max int64) http.RoundTripper {
 // buffered is an answer body held in memory.
 type buffered struct {
 	bytes.Reader
-	b []byte
+	b   []byte
+	lim limited // what read it, closed once it was read
 }
 
 // Close does nothing: the body is memory.
@@ -165,8 +169,15 @@ type limited struct {
 // newLimited wraps resp.Body, decoding a Content-Encoding the transport left
 // in place, and fixes resp's headers to describe the decoded body.
 func newLimited(ctx context.Context, resp *http.Response, max int64) *limited {
+	l := &limited{}
+	l.init(ctx, resp, max)
+	return l
+}
+
+// init sets up l, a zero limited, as newLimited describes.
+func (l *limited) init(ctx context.Context, resp *http.Response, max int64) {
 	raw := resp.Body // captured: callers replace resp.Body with l
-	l := &limited{raw: raw, r: raw, left: max, max: max}
+	l.raw, l.r, l.left, l.max = raw, raw, max, max
 	l.stop = noWatch
 	if ctx.Done() != nil { // a context that can end is watched
 		l.stop = context.AfterFunc(ctx, func() { l.fail(ctx.Err()) })
@@ -195,7 +206,6 @@ func newLimited(ctx context.Context, resp *http.Response, max int64) *limited {
 		resp.ContentLength = -1
 		resp.Uncompressed = true
 	}
-	return l
 }
 
 // lazy opens its decoder on first read, so a bad header surfaces as a read
