@@ -144,7 +144,10 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 	return nil
 }
 
-// jsonBody encodes v as the SDK does: no HTML escaping, trailing newline.
+// jsonBody encodes v as the SDK does, without HTML escaping, but with no
+// trailing newline: the bytes json.Marshal gives for any v without <, > or
+// &. The newline the SDK's encoder adds carries nothing, and a body one
+// byte longer can cost the server's reader a larger buffer.
 func jsonBody(v any) (string, error) {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
@@ -152,7 +155,7 @@ func jsonBody(v any) (string, error) {
 	if err := enc.Encode(v); err != nil {
 		return "", &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
 	}
-	return b.String(), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // redact removes secret from s.
