@@ -245,7 +245,7 @@ func (p *Provider) downloadAssets(ctx context.Context, job export.Job, f export.
 		return nil, &provider.Error{Code: provider.FailedPrecondition, Provider: Name, Service: ServiceROMA, Action: actionDownloadAssetArchive,
 			Message: fmt.Sprintf("archive %s of instance %s %s by this provider; ROMA serves each archive once, so export again to get it", f.ID, inst, what)}
 	}
-	resp, err := p.send(ctx, call{service: ServiceROMA, action: actionDownloadAssetArchive, method: http.MethodGet, project: pid,
+	resp, _, err := p.send(ctx, call{service: ServiceROMA, action: actionDownloadAssetArchive, method: http.MethodGet, project: pid,
 		path: "/v2/" + pid + "/instances/" + inst + "/assets/archives/" + f.ID, file: true})
 	p.mu.Lock()
 	if err != nil {

@@ -271,7 +271,7 @@ func (p *Provider) downloadContainers(ctx context.Context, job export.Job, f exp
 		return nil, err
 	}
 	pid := p.jobProject(job)
-	resp, err := p.send(ctx, call{service: ServiceHSS, action: actionListDownloadExportedFile, method: http.MethodGet,
+	resp, _, err := p.send(ctx, call{service: ServiceHSS, action: actionListDownloadExportedFile, method: http.MethodGet,
 		project: pid, path: "/v5/" + pid + "/download/" + f.ID, query: entQuery(job.Scope["enterprise_project_id"]), file: true})
 	if err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func New(opts Options) (*Provider, error) {
 		entProject: opts.EnterpriseProject,
 		romaInst:   opts.ROMAInstanceID,
 		endpoints:  map[string]endpoint{},
-		client:     transport.NewClient(opts.HTTPClient),
+		client:     transport.NewStreamingClient(opts.HTTPClient), // send reads and closes every body
 		cred:       cred,
 		serialWait: provider.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 		roma:       newROMALeases(opts.Locker),

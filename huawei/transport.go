@@ -42,10 +42,15 @@ type call struct {
 }
 
 // send signs and sends c through the attempt loop, and returns the 2xx
-// response (the caller closes its body) or a mapped error. A cancelled ctx
-// returns ctx.Err() itself.
-func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
+// response or a mapped error. A file call's body streams (the caller closes
+// it); any other answer is read whole, at most safehttp.MaxAnswer
+// decompressed, inside the attempt, so that an answer over the cap, cut
+// short or corrupt fails the attempt as the loop classifies and retries it,
+// and its body is returned already closed. A cancelled ctx returns
+// ctx.Err() itself.
+func (p *Provider) send(ctx context.Context, c call) (*http.Response, []byte, error) {
 	var resp *http.Response
+	var body []byte
 	err := p.loop.Do(ctx, c.service, c.action, func(ctx context.Context) error {
 		if c.file {
 			ctx = transport.Streamed(ctx)
@@ -59,19 +64,32 @@ func (p *Provider) send(ctx context.Context, c call) (*http.Response, error) {
 			return err
 		}
 		if r.StatusCode >= 200 && r.StatusCode < 300 {
-			resp = r
+			if c.file {
+				resp = r
+				return nil
+			}
+			defer r.Body.Close()
+			b, err := transport.ReadBody(r, safehttp.MaxAnswer)
+			if err != nil {
+				var e *provider.Error
+				if errors.As(err, &e) || ctx.Err() != nil {
+					return err // over the cap, cut short or corrupt; or ctx ended
+				}
+				return &provider.Error{Code: provider.Unavailable, Message: "reading the answer failed", Err: err}
+			}
+			resp, body = r, b
 			return nil
 		}
 		defer r.Body.Close()
 		// A body cut short by a cancelled ctx does not matter: the loop
 		// reports ctx.Err().
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxErrorBody))
-		return mapError(c.service, c.action, r.StatusCode, r.Header, body)
+		b, _ := io.ReadAll(io.LimitReader(r.Body, maxErrorBody))
+		return mapError(c.service, c.action, r.StatusCode, r.Header, b)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return resp, nil
+	return resp, body, nil
 }
 
 // signedRequest builds c as an SDK request, lets the SDK's credentials add
@@ -121,20 +139,9 @@ func (p *Provider) signedRequest(ctx context.Context, c call) (*http.Request, er
 
 // callJSON sends c and decodes the JSON answer into out.
 func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
-	resp, err := p.send(ctx, c)
+	resp, body, err := p.send(ctx, c)
 	if err != nil {
 		return err
-	}
-	defer resp.Body.Close()
-	// The client has read the answer whole already, bounded by
-	// safehttp.MaxAnswer (16 MiB decompressed).
-	body, err := transport.ReadBody(resp, safehttp.MaxAnswer)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &provider.Error{Code: provider.Unavailable, Provider: Name, Service: c.service, Action: c.action,
-			HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Message: "reading the answer failed", Err: err}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return &provider.Error{Code: provider.Internal, Provider: Name, Service: c.service, Action: c.action,
@@ -144,7 +151,10 @@ func (p *Provider) callJSON(ctx context.Context, c call, out any) error {
 	return nil
 }
 
-// jsonBody encodes v as the SDK does: no HTML escaping, trailing newline.
+// jsonBody encodes v as the SDK does, without HTML escaping, but with no
+// trailing newline: the bytes json.Marshal gives for any v without <, > or
+// &. The newline the SDK's encoder adds carries nothing, and a body one
+// byte longer can cost the server's reader a larger buffer.
 func jsonBody(v any) (string, error) {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
@@ -152,7 +162,7 @@ func jsonBody(v any) (string, error) {
 	if err := enc.Encode(v); err != nil {
 		return "", &provider.Error{Code: provider.Internal, Provider: Name, Message: "encoding the request body failed", Err: err}
 	}
-	return b.String(), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // redact removes secret from s.

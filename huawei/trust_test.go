@@ -5,11 +5,14 @@ package huawei_test
 // request, and files stream past the API answer cap.
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -167,6 +170,86 @@ func TestAnswerCapAndFileStreaming(t *testing.T) {
 	if err != nil || n != size {
 		t.Errorf("downloaded %d bytes, %v; want the whole %d-byte file", n, err, size)
 	}
+}
+
+// Every API answer is bounded at 16 MiB decompressed whatever its framing:
+// a 1 GiB answer, with or without Content-Length, and a gzip bomb are
+// refused with Internal naming the call and its status, after reading at
+// most the cap, and are not retried. The answer's connection is closed:
+// the server's writes fail and its handler returns (TestMain's goleak
+// checks that nothing outlives the test).
+func TestHugeAnswersAreRefused(t *testing.T) {
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	writeZeros(zw, 64<<20)
+	zw.Close()
+	bomb := zipped.Bytes() // 64 MiB of zeros in about 64 KiB
+	for _, c := range []struct {
+		name  string
+		serve func(w http.ResponseWriter)
+	}{
+		{"1 GiB with Content-Length", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", strconv.Itoa(1<<30))
+			writeZeros(w, 1<<30)
+		}},
+		{"1 GiB chunked", func(w http.ResponseWriter) { writeZeros(w, 1<<30) }},
+		{"gzip bomb", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", strconv.Itoa(len(bomb)))
+			w.Write(bomb)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var written atomic.Int64
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				w.Header().Set("Content-Type", "application/json")
+				c.serve(countingWriter{w, &written})
+			})
+			p := f.provider(t)
+			job := export.Job{Provider: "huawei", Service: "hss", Kind: export.KindContainers, ID: "task-1", Scope: map[string]string{"project_id": testProject}}
+			_, err := p.PollJob(context.Background(), job)
+			var e *provider.Error
+			if !errors.As(err, &e) || e.Code != provider.Internal || e.Service != "hss" || e.Action != "ListQueryExportTask" ||
+				e.HTTPStatus != http.StatusOK || !strings.Contains(e.Message, "larger than") {
+				t.Fatalf("err = %#v; want Internal over the cap, naming the call and status 200", err)
+			}
+			_, err = p.CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
+			if !errors.Is(err, provider.ErrInternal) || !strings.Contains(err.Error(), "larger than") {
+				t.Fatalf("create: %v; want Internal over the cap", err)
+			}
+			if n := f.count(); n != 2 {
+				t.Errorf("%d requests; want 2 (one per call, no retry)", n)
+			}
+			f.srv.Close() // waits for the handlers: their writes failed
+			if n := written.Load(); n >= 1<<30 {
+				t.Errorf("the server wrote %d bytes; want the client to stop reading at the cap", n)
+			}
+		})
+	}
+}
+
+// writeZeros writes n zero bytes to w, stopping at the first error.
+func writeZeros(w io.Writer, n int) {
+	chunk := make([]byte, 32<<10)
+	for n > 0 {
+		k, err := w.Write(chunk[:min(n, len(chunk))])
+		n -= k
+		if err != nil {
+			return
+		}
+	}
+}
+
+// countingWriter counts the bytes a handler wrote.
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	k, err := c.ResponseWriter.Write(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // A file id the vendor answers with goes into a URL path later: one with a

@@ -45,22 +45,24 @@ func fetchAll(c *http.Client, raw string, n *int64) func(context.Context) error 
 
 func TestAnswersAreCappedUnlessStreamed(t *testing.T) {
 	srv := bigServer(t, safehttp.MaxAnswer+1)
-	user := &http.Client{}
-	c := NewClient(user)
-	var n int64
-	err := newLoop(provider.NewRateLimiter(1e9), nil).Do(context.Background(), "s", "A", fetchAll(c, srv.URL, &n))
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Code != errs.Internal || e.Provider != "p" || e.Service != "s" || e.Action != "A" || e.HTTPStatus != 200 {
-		t.Errorf("an answer over the cap: %#v; want Internal naming the call and its status", err)
-	}
-	err = newLoop(provider.NewRateLimiter(1e9), nil).Do(context.Background(), "s", "A", func(ctx context.Context) error {
-		return fetchAll(c, srv.URL, &n)(Streamed(ctx))
-	})
-	if err != nil || n != safehttp.MaxAnswer+1 {
-		t.Errorf("a streamed answer: %d bytes, %v; want all %d", n, err, safehttp.MaxAnswer+1)
-	}
-	if user.Transport != nil || user.CheckRedirect != nil {
-		t.Error("NewClient changed the caller's client")
+	for name, newClient := range map[string]func(*http.Client) *http.Client{"NewClient": NewClient, "NewStreamingClient": NewStreamingClient} {
+		user := &http.Client{}
+		c := newClient(user)
+		var n int64
+		err := newLoop(provider.NewRateLimiter(1e9), nil).Do(context.Background(), "s", "A", fetchAll(c, srv.URL, &n))
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != errs.Internal || e.Provider != "p" || e.Service != "s" || e.Action != "A" || e.HTTPStatus != 200 {
+			t.Errorf("%s: an answer over the cap: %#v; want Internal naming the call and its status", name, err)
+		}
+		err = newLoop(provider.NewRateLimiter(1e9), nil).Do(context.Background(), "s", "A", func(ctx context.Context) error {
+			return fetchAll(c, srv.URL, &n)(Streamed(ctx))
+		})
+		if err != nil || n != safehttp.MaxAnswer+1 {
+			t.Errorf("%s: a streamed answer: %d bytes, %v; want all %d", name, n, err, safehttp.MaxAnswer+1)
+		}
+		if user.Transport != nil || user.CheckRedirect != nil {
+			t.Errorf("%s changed the caller's client", name)
+		}
 	}
 }
 

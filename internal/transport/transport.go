@@ -165,6 +165,28 @@ var ErrRedirect = errors.New("the service answered with a redirect, which vendor
 // whose ctx went through Streamed gets its body streamed instead, capped at
 // safehttp.MaxDownload (1 GiB).
 func NewClient(user *http.Client) *http.Client {
+	return newClient(user, func(rt http.RoundTripper) http.RoundTripper {
+		return safehttp.BufferAnswers(rt, safehttp.MaxAnswer)
+	})
+}
+
+// NewStreamingClient is NewClient for an adapter whose own code reads and
+// closes every API answer (Huawei's): an API answer's body is streamed
+// instead of read whole inside the transport, under the same cap
+// (safehttp.LimitBodies at safehttp.MaxAnswer decompressed: refused at
+// RoundTrip when its Content-Length is over the cap, failing with Internal
+// when a read passes it, and closed on a read error, at the cap, at EOF and
+// when the request's ctx ends). The adapter reads it with ReadBody inside
+// the attempt, so that such a failure is classified by the Loop like one
+// raised beneath the client. It saves a copy and a wrapper per call.
+func NewStreamingClient(user *http.Client) *http.Client {
+	return newClient(user, func(rt http.RoundTripper) http.RoundTripper {
+		return safehttp.LimitBodies(rt, safehttp.MaxAnswer)
+	})
+}
+
+// newClient builds the client of NewClient, with api bounding API answers.
+func newClient(user *http.Client, api func(http.RoundTripper) http.RoundTripper) *http.Client {
 	var base http.RoundTripper
 	var timeout time.Duration
 	if user != nil {
@@ -178,7 +200,7 @@ func NewClient(user *http.Client) *http.Client {
 	rec := roundTripper{base: base}
 	return &http.Client{
 		Transport: chooser{
-			api:   safehttp.BufferAnswers(rec, safehttp.MaxAnswer),
+			api:   api(rec),
 			files: safehttp.LimitBodies(rec, safehttp.MaxDownload),
 		},
 		Timeout: timeout,
@@ -198,8 +220,8 @@ func Streamed(ctx context.Context) context.Context {
 	return context.WithValue(ctx, streamKey{}, true)
 }
 
-// chooser sends a request through the buffered API path, or through the
-// streaming path when its ctx is Streamed.
+// chooser sends a request through the API path, or through the file path
+// when its ctx is Streamed.
 type chooser struct{ api, files http.RoundTripper }
 
 func (c chooser) RoundTrip(r *http.Request) (*http.Response, error) {
