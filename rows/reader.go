@@ -602,11 +602,18 @@ func (rd *Reader) Member() string { return rd.member }
 func (rd *Reader) Err() error { return rd.err }
 
 // Close releases the reader: it closes the file Open opened and removes any
-// spooled temp file. It is safe to call more than once.
+// spooled temp file. It is safe to call more than once. Close reports only
+// failures to release those; what is wrong with the file's content is Err's
+// to report, and the part of a file left unread (after an error, or when the
+// caller stops early) is not checked.
 func (rd *Reader) Close() error {
 	var first error
 	if rd.tab != nil {
-		first = rd.tab.close()
+		// The table was not read to its end, so a decompressor's complaint
+		// about its content (InvalidArgument) says nothing the caller needs.
+		if err := rd.tab.close(); err != nil && !errors.Is(err, errs.ErrInvalidArgument) {
+			first = err
+		}
 		rd.tab = nil
 	}
 	if c, ok := rd.src.(io.Closer); ok {

@@ -568,3 +568,45 @@ func TestLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestCloseAfterCorruptMember reads a zip whose member's deflate stream is
+// cut short: Err reports the corruption as InvalidArgument, once, and Close
+// — which reports only failures to release resources — returns nil, also
+// when the caller stops after the first row.
+func TestCloseAfterCorruptMember(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("id,name\n")
+	for i := range 5000 {
+		fmt.Fprintf(&body, "%d,host-%d\n", i, i*7919)
+	}
+	zipped := zipOf(t, "a.csv", body.String())
+	// Spoil 8 bytes early in the compressed data; the central directory
+	// stays intact, so the archive opens, the first rows decode, and the
+	// decompressor has already met the damage when the first row comes back.
+	cut := bytes.Clone(zipped)
+	for i := 128; i < 136; i++ {
+		cut[i] ^= 0x5a
+	}
+	for _, stopEarly := range []bool{false, true} {
+		rd, err := rows.NewReader(bytes.NewReader(cut), &rows.Options{TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatalf("NewReader: %v", err)
+		}
+		n := 0
+		for rd.Next() {
+			n++
+			if stopEarly {
+				break
+			}
+		}
+		if n == 0 {
+			t.Fatalf("stopEarly=%v: no row before the cut (err %v)", stopEarly, rd.Err())
+		}
+		if !stopEarly && !errors.Is(rd.Err(), provider.ErrInvalidArgument) {
+			t.Errorf("Err = %v, want InvalidArgument for the cut member", rd.Err())
+		}
+		if err := rd.Close(); err != nil {
+			t.Errorf("stopEarly=%v: Close = %v, want nil (the content error is Err's)", stopEarly, err)
+		}
+	}
+}
