@@ -15,6 +15,7 @@ import (
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/huawei"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
+	"github.com/cloudexport/cloudexport/internal/benchcpu"
 )
 
 // The per-call benchmarks compare the adapter with the SDK's signer and
@@ -89,6 +90,7 @@ func BenchmarkCall(b *testing.B) {
 		p := mustNew(b, o)
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			if _, err := p.CreateExportJob(ctx, benchContainers); err != nil {
 				b.Fatal(err)
@@ -100,6 +102,7 @@ func BenchmarkCall(b *testing.B) {
 		c := &http.Client{}
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			body, err := json.Marshal(map[string]any{"status": "Running", "cluster_type": "cce", "export_headers": benchHeaders})
 			if err != nil {
@@ -124,6 +127,7 @@ func BenchmarkCall(b *testing.B) {
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			if _, err := p.PollJob(ctx, job); err != nil {
 				b.Fatal(err)
@@ -140,6 +144,7 @@ func BenchmarkCall(b *testing.B) {
 		c := &http.Client{}
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			var out struct {
 				TaskName   string `json:"task_name"`

@@ -142,18 +142,21 @@ type RateLimiter struct {
 	rps  float64
 	opts RateLimiterOptions
 	now  func() time.Time // time.Now; tests move it
-	mu   sync.Mutex
-	keys map[string]*keyPace
+	// epoch is now() at construction; grants are kept as offsets from it
+	// (monotonic when now is), which hold no pointer for the GC to scan.
+	epoch time.Time
+	mu    sync.Mutex
+	keys  map[string]*keyPace
 }
 
 // keyPace is the pace of one Call key.
 type keyPace struct {
 	lim       *rate.Limiter
-	rate      float64     // the current rate, rps when not backed off
-	lastCut   time.Time   // when the rate was last cut
-	lastRaise time.Time   // when the rate was last raised (or cut)
-	ceiling   float64     // the rate when the vendor last throttled
-	granted   []time.Time // when the last calls were let through, oldest first
+	rate      float64         // the current rate, rps when not backed off
+	lastCut   time.Time       // when the rate was last cut
+	lastRaise time.Time       // when the rate was last raised (or cut)
+	ceiling   float64         // the rate when the vendor last throttled
+	granted   []time.Duration // when the last calls were let through (since epoch), oldest first
 }
 
 // RateLimiterOptions tunes NewAdaptiveRateLimiter. The zero value gives the
@@ -217,7 +220,7 @@ func NewAdaptiveRateLimiter(rps float64, opts RateLimiterOptions) *RateLimiter {
 	if opts.Recovery <= 0 {
 		opts.Recovery = 10 * time.Second
 	}
-	return &RateLimiter{rps: rps, opts: opts, now: time.Now, keys: map[string]*keyPace{}}
+	return &RateLimiter{rps: rps, opts: opts, now: time.Now, epoch: time.Now(), keys: map[string]*keyPace{}}
 }
 
 // limit is the x/time/rate limit that spaces calls of rate r per second by
@@ -288,8 +291,9 @@ func (l *RateLimiter) admit(c Call, now time.Time) time.Duration {
 	kp := l.key(c)
 	n := max(1, int(min(kp.rate, 1e6)))
 	window := time.Duration(float64(n) / kp.rate * float64(time.Second+l.opts.Guard))
+	at := now.Sub(l.epoch)
 	if len(kp.granted) >= n {
-		if d := kp.granted[len(kp.granted)-n].Add(window).Sub(now); d > 0 {
+		if d := kp.granted[len(kp.granted)-n] + window - at; d > 0 {
 			return d
 		}
 	}
@@ -300,7 +304,7 @@ func (l *RateLimiter) admit(c Call, now time.Time) time.Duration {
 	if keep := max(1, int(min(l.rps, 1e6))); len(kp.granted) >= 2*keep {
 		kp.granted = append(kp.granted[:0], kp.granted[len(kp.granted)-keep+1:]...)
 	}
-	kp.granted = append(kp.granted, now)
+	kp.granted = append(kp.granted, at)
 	return 0
 }
 

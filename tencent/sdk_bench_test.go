@@ -11,6 +11,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/benchcpu"
 	"github.com/cloudexport/cloudexport/tencent"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
 )
@@ -87,6 +88,7 @@ func BenchmarkCall(b *testing.B) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			if _, err := p.CreateExportJob(ctx, benchCreate); err != nil {
 				b.Fatal(err)
@@ -98,6 +100,7 @@ func BenchmarkCall(b *testing.B) {
 		c := sdkClient(b, o)
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			var out struct{ JobId string }
 			err := sdkCall(c, "CreateComponentExportJob", map[string]any{
@@ -125,6 +128,7 @@ func BenchmarkCall(b *testing.B) {
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			if _, err := p.PollJob(ctx, job); err != nil {
 				b.Fatal(err)
@@ -140,6 +144,7 @@ func BenchmarkCall(b *testing.B) {
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer benchcpu.Measure(b)()
 		for i := 0; i < b.N; i++ {
 			var out struct {
 				ExportStatus   *string
