@@ -17,7 +17,8 @@
 //     nothing;
 //   - the cross-cloud rules of package provider: a 5xx answer is
 //     ErrUnavailable and Wait rides it out, a throttled call is retried by
-//     the adapter, missing credentials are ErrPermissionDenied.
+//     the adapter, missing credentials are ErrPermissionDenied, and a job id
+//     the vendor does not know is ErrNotFound where the vendor can tell.
 //
 // SameKeys checks a kind several adapters serve: the same request, sent
 // unchanged to each, yields rows with the same neutral keys. Rows runs one
@@ -36,6 +37,7 @@ import (
 	"io"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +83,11 @@ type Harness struct {
 	// the error, from New or from the first call, is ErrPermissionDenied
 	// and that nothing was sent.
 	NoCredentials func(t *testing.T) (provider.Provider, Emulator, error)
+	// CannotTellUnknown lists kinds whose vendor cannot tell that it does
+	// not know a job (CVM has no API that reports on an export task; its
+	// jobs are polled through their images). For every other kind the
+	// suite checks that a job id the vendor does not know is ErrNotFound.
+	CannotTellUnknown []export.Kind
 }
 
 // Faults is implemented by emulators that can inject faults, as every
@@ -114,11 +121,49 @@ func Run(t *testing.T, h Harness) {
 		t.Run("Export/"+string(kind), func(t *testing.T) { testExport(t, h, req) })
 		t.Run("DryRun/"+string(kind), func(t *testing.T) { testDryRun(t, h, req) })
 		t.Run("StatusRules/"+string(kind), func(t *testing.T) { testStatusRules(t, h, req) })
+		if !slices.Contains(h.CannotTellUnknown, kind) {
+			t.Run("UnknownJob/"+string(kind), func(t *testing.T) { testUnknownJob(t, h, kind, req) })
+		}
 	}
 	t.Run("InvalidJob", func(t *testing.T) { testInvalidJob(t, h) })
 	if h.NoCredentials != nil {
 		t.Run("NoCredentials", func(t *testing.T) { testNoCredentials(t, h) })
 	}
+}
+
+// testUnknownJob: a job of the right shape that the vendor does not know is
+// ErrNotFound, not a Status (for the kinds whose vendor can tell; see
+// Harness.CannotTellUnknown).
+func testUnknownJob(t *testing.T, h Harness, kind export.Kind, req export.Request) {
+	p, _ := h.New(t)
+	job := create(t, p, req)
+	job.ID = otherID(job.ID)
+	st, err := p.PollJob(context.Background(), job)
+	if !errors.Is(err, provider.ErrNotFound) {
+		t.Errorf("PollJob(unknown %s job %q) = %+v, %v; want ErrNotFound", kind, job.ID, st, err)
+	}
+}
+
+// otherID returns id with its last letter or digit changed to another of
+// the same class, so the id keeps its vendor's shape but names another job.
+func otherID(id string) string {
+	b := []byte(id)
+	for i := len(b) - 1; i >= 0; i-- {
+		switch c := b[i]; {
+		case c >= '0' && c <= '9':
+			b[i] = '0' + (c-'0'+5)%10
+		case c >= 'a' && c <= 'f':
+			b[i] = 'a' + (c-'a'+3)%6
+		case c >= 'g' && c <= 'z':
+			b[i] = 'g' + (c-'g'+7)%20
+		case c >= 'A' && c <= 'Z':
+			b[i] = 'A' + (c-'A'+13)%26
+		default:
+			continue
+		}
+		return string(b)
+	}
+	return id + "0"
 }
 
 // testDryRun: DryRun is local and the same on every cloud.
