@@ -277,11 +277,13 @@
 //
 // # Escape hatch
 //
-// As(**common.Client) yields the TCSS generic client and
-// As(**v20170312.Client) the CVM client, both configured like the provider.
-// RegistryScanTask returns the TCSS timed-scan task as TCSS states it
-// (TimingScanTask), HostVulScanSetting the CWP host-vulnerability scan
-// setting (DescribeScanVulSetting, field for field). Vendor fields with no neutral home, reachable there:
+// As(**common.Client) yields the TCSS generic client,
+// CommonClient("tcss") or CommonClient("cwp") the generic client of either
+// service, and As(**v20170312.Client) the CVM client, all configured like
+// the provider. RegistryScanTask returns the TCSS timed-scan task as TCSS
+// states it (TimingScanTask), HostVulScanSetting the CWP
+// host-vulnerability scan setting (DescribeScanVulSetting, field for
+// field). Vendor fields with no neutral home, reachable there:
 //
 //   - ImageInfo.Force, the per-image force-scan flag (a string);
 //   - All, the deprecated scan-all switch (used for Scope only when

@@ -2,8 +2,12 @@ package tencent
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
@@ -133,10 +137,26 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 }
 
 // As exposes the vendor SDK clients for calls this library does not model:
-// target may be a **common.Client (the TCSS generic client) or a
-// **v20170312.Client (the CVM client). Both are configured with this
-// provider's endpoints, credentials and transport, and with the SDK's own
-// retries off. It reports whether target was set.
+// target may be a **common.Client (the TCSS generic client; CommonClient
+// gives CWP's) or a **v20170312.Client (the CVM client). Both are
+// configured with this provider's endpoints, credentials and transport,
+// and with the SDK's own retries off. It reports whether target was set.
+// CommonClient returns the SDK's generic client of one service this
+// provider calls through it, "tcss" or "cwp", configured as As describes,
+// for actions this library does not model. Another service is an
+// ErrInvalidArgument naming the ones there are.
+func (p *Provider) CommonClient(service string) (*common.Client, error) {
+	if c, ok := p.common[service]; ok && service != "" {
+		return c, nil
+	}
+	names := make([]string, 0, len(p.common))
+	for s := range p.common {
+		names = append(names, strconv.Quote(s))
+	}
+	slices.Sort(names)
+	return nil, &errs.Error{Code: errs.InvalidArgument, Provider: Name, Message: fmt.Sprintf("CommonClient: service %q is not one called through the generic client; use %s (CVM has its typed client: As(**v20170312.Client))", service, strings.Join(names, " or "))}
+}
+
 func (p *Provider) As(target any) bool {
 	switch t := target.(type) {
 	case **common.Client:
