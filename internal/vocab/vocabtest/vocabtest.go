@@ -1,0 +1,97 @@
+package vocabtest
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/door"
+	"github.com/cloudexport/cloudexport/internal/vocab"
+)
+
+// MustLoad is Load, failing t (fatally) when the file cannot be read.
+func MustLoad(t testing.TB, path string) *Doc {
+	t.Helper()
+	d, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// Kinds checks the section of every kind the door serves against the
+// kind's Spec (Section.CheckSpec). headings names each kind's section; a
+// kind without one, or a heading for a kind the door does not serve, fails
+// t too, so a new kind row cannot go undocumented.
+func Kinds[P any](t testing.TB, d *Doc, dr *door.Door[P], headings map[export.Kind]string) {
+	t.Helper()
+	var served []export.Kind
+	for _, k := range dr.Kinds {
+		served = append(served, k.Kind)
+		h, ok := headings[k.Kind]
+		if !ok {
+			t.Errorf("%s: no section is named for kind %s; document its vocabulary and name the section in the test", d.file, k.Kind)
+			continue
+		}
+		s, err := d.Section(h)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		report(t, s.CheckSpec(k.Spec))
+	}
+	for k := range headings {
+		if !slices.Contains(served, k) {
+			t.Errorf("the test names a section for kind %s, which the adapter does not serve", k)
+		}
+	}
+}
+
+// Columns checks the one table of the section under heading whose header
+// row begins with name against cs (Table.CheckColumns), for a column table
+// other than a kind's own, such as the titles of a vendor's file.
+func Columns(t testing.TB, d *Doc, heading, name string, cs vocab.Columns) {
+	t.Helper()
+	s, err := d.Section(heading)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	ts := s.Tables(name)
+	if len(ts) != 1 {
+		t.Errorf("%s: has %d tables whose header begins %q; want one", s.where(0), len(ts), name)
+		return
+	}
+	report(t, ts[0].CheckColumns(cs))
+}
+
+// Mapping checks the value mapping after lead in the section under heading
+// against want, pair by pair in order.
+func Mapping(t testing.TB, d *Doc, heading, lead string, want [][2]string) {
+	t.Helper()
+	checkMapping(t, d, heading, lead, want, true)
+}
+
+// MappingSet is Mapping for a table without an order (a Go map): the doc
+// may list the pairs in any order.
+func MappingSet(t testing.TB, d *Doc, heading, lead string, want [][2]string) {
+	t.Helper()
+	checkMapping(t, d, heading, lead, want, false)
+}
+
+func checkMapping(t testing.TB, d *Doc, heading, lead string, want [][2]string, ordered bool) {
+	t.Helper()
+	s, err := d.Section(heading)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	report(t, s.CheckPairs(lead, want, ordered))
+}
+
+func report(t testing.TB, ps []string) {
+	t.Helper()
+	for _, p := range ps {
+		t.Error(p)
+	}
+}
