@@ -2,6 +2,7 @@ package vocabtest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cloudexport/cloudexport/export"
@@ -94,4 +95,27 @@ func report(t testing.TB, ps []string) {
 	for _, p := range ps {
 		t.Error(p)
 	}
+}
+
+// Says fails t unless the text of the section under heading (white space
+// collapsed) contains text: for a single fact a doc copies from a table,
+// such as a default value.
+func Says(t testing.TB, d *Doc, heading, text string) {
+	t.Helper()
+	s, err := d.Section(heading)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	if !strings.Contains(s.Text(), text) {
+		t.Errorf("%s: does not say %q", s.where(0), text)
+	}
+}
+
+// List writes items as prose does: "a", "a and b", "a, b and c".
+func List(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
