@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/vocab/vocabtest"
 )
 
@@ -14,11 +13,7 @@ import (
 // states and schedule values.
 func TestDocVocabulary(t *testing.T) {
 	d := vocabtest.MustLoad(t, "doc.go")
-	vocabtest.Kinds(t, d, table, map[export.Kind]string{
-		export.KindContainers:      "Containers",
-		export.KindVulnerabilities: "Vulnerabilities",
-		export.KindAssets:          "Assets",
-	})
+	vocabtest.Kinds(t, d, table)
 	vocabtest.Says(t, d, "Assets", fmt.Sprintf("1 to %d app and task ids in total", assetSpec.MaxIDs))
 	vocabtest.Mapping(t, d, "Containers", "task_status (any case):", vocabtest.VendorFirst(hssTaskStates))
 	vocabtest.Mapping(t, d, "Assets", "compared case-insensitively:", vocabtest.VendorFirst(romaJobStates))

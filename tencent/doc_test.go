@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/internal/vocab/vocabtest"
 )
@@ -15,11 +14,7 @@ import (
 // CWP file's titles, job states, image formats and schedule values.
 func TestDocVocabulary(t *testing.T) {
 	d := vocabtest.MustLoad(t, "doc.go")
-	vocabtest.Kinds(t, d, table, map[export.Kind]string{
-		export.KindComponents:      "Components (TCSS)",
-		export.KindMachineImages:   "Machine images (CVM)",
-		export.KindVulnerabilities: "Vulnerabilities (CWP)",
-	})
+	vocabtest.Kinds(t, d, table)
 	vocabtest.Columns(t, d, "Vulnerabilities (CWP)", "file column", cwpTitleColumns(t))
 	vocabtest.Mapping(t, d, "Components (TCSS)", "ExportStatus (any case)", vocabtest.VendorFirst(exportStates))
 	vocabtest.Mapping(t, d, "Vulnerabilities (CWP)", "Status (any case)", vocabtest.VendorFirst(cwpTaskStates))

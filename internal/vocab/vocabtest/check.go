@@ -74,39 +74,29 @@ var limitRange = regexp.MustCompile(`\b1\.\.([0-9]+)\b`)
 // (see the package doc), refused fields (NotHere) with vendor field "-".
 func (t *Table) CheckFilters(fs vocab.Filters) []string {
 	var p problems
-	seen := map[string]bool{}
 	var order []string
-	for _, r := range t.Rows {
-		if len(r.Cells) < 3 {
-			p.add(t.rowWhere(r), "has %d cells; want filter, vendor field and values, separated by two or more spaces", len(r.Cells))
-			continue
-		}
+	seen := t.eachRow(&p, "filter, vendor field and values", func(r Row) {
 		name, vendor, values := r.Cells[0], r.Cells[1], r.Cells[2]
-		if seen[name] {
-			p.add(t.rowWhere(r), "is there twice")
-			continue
-		}
-		seen[name] = true
-		spec := findFilter(fs, name)
+		i := slices.IndexFunc(fs, func(f vocab.Filter) bool { return f.Field == name })
 		switch {
-		case spec == nil:
+		case i < 0:
 			p.add(t.rowWhere(r), "the adapter has no filter %q (it accepts %s)", name, strings.Join(fs.Names(), ", "))
-		case spec.NotHere != "":
+		case fs[i].NotHere != "":
 			if vendor != "-" {
-				p.add(t.rowWhere(r), "lists vendor field %q, but the adapter refuses the filter (%s); write \"-\" and say why", vendor, spec.NotHere)
+				p.add(t.rowWhere(r), "lists vendor field %q, but the adapter refuses the filter (%s); write \"-\" and say why", vendor, fs[i].NotHere)
 			}
 		case vendor == "-":
-			p.add(t.rowWhere(r), "says the filter is refused, but the adapter accepts it as %s", spec.Vendor)
+			p.add(t.rowWhere(r), "says the filter is refused, but the adapter accepts it as %s", fs[i].Vendor)
 		default:
 			order = append(order, name)
-			if vendor != spec.Vendor {
-				p.add(t.rowWhere(r), "vendor field is %q here, %q in the adapter's table", vendor, spec.Vendor)
+			if vendor != fs[i].Vendor {
+				p.add(t.rowWhere(r), "vendor field is %q here, %q in the adapter's table", vendor, fs[i].Vendor)
 			}
-			for _, msg := range checkValues(spec, values) {
+			for _, msg := range checkValues(&fs[i], values) {
 				p.add(t.rowWhere(r), "%s", msg)
 			}
 		}
-	}
+	})
 	for _, f := range fs {
 		switch {
 		case seen[f.Field]:
@@ -116,19 +106,35 @@ func (t *Table) CheckFilters(fs vocab.Filters) []string {
 			p.add(t.where(), "has no row for %s, which the adapter accepts as %s", f.Field, f.Vendor)
 		}
 	}
-	if want := fs.Names(); len(order) == len(want) && !slices.Equal(order, want) {
-		p.add(t.where(), "lists %s; the adapter's table has the order %s", strings.Join(order, ", "), strings.Join(want, ", "))
-	}
+	t.checkOrder(&p, order, fs.Names())
 	return p
 }
 
-func findFilter(fs vocab.Filters, name string) *vocab.Filter {
-	for i := range fs {
-		if fs[i].Field == name {
-			return &fs[i]
+// eachRow calls fn once for each row of t that has the three cells named
+// by cells and whose first cell it has not seen before, and reports the
+// other rows. It returns the first cells seen.
+func (t *Table) eachRow(p *problems, cells string, fn func(Row)) map[string]bool {
+	seen := map[string]bool{}
+	for _, r := range t.Rows {
+		switch {
+		case len(r.Cells) < 3:
+			p.add(t.rowWhere(r), "has %d cells; want %s, separated by two or more spaces", len(r.Cells), cells)
+		case seen[r.Cells[0]]:
+			p.add(t.rowWhere(r), "is there twice")
+		default:
+			seen[r.Cells[0]] = true
+			fn(r)
 		}
 	}
-	return nil
+	return seen
+}
+
+// checkOrder reports rows, all of them there, in another order than the
+// adapter's table.
+func (t *Table) checkOrder(p *problems, got, want []string) {
+	if len(got) == len(want) && !slices.Equal(got, want) {
+		p.add(t.where(), "lists %s; the adapter's table, and so its order, is %s", strings.Join(got, ", "), strings.Join(want, ", "))
+	}
 }
 
 // checkValues checks a filter row's values cell: the value description
@@ -266,23 +272,13 @@ func values(n int) string {
 // table order, with its vendor key and default header.
 func (t *Table) CheckColumns(cs vocab.Columns) []string {
 	var p problems
-	seen := map[string]bool{}
 	var order []string
-	for _, r := range t.Rows {
-		if len(r.Cells) < 3 {
-			p.add(t.rowWhere(r), "has %d cells; want column, vendor key and header, separated by two or more spaces", len(r.Cells))
-			continue
-		}
+	seen := t.eachRow(&p, "column, vendor key and header", func(r Row) {
 		key, vendor, header := r.Cells[0], r.Cells[1], r.Cells[2]
-		if seen[key] {
-			p.add(t.rowWhere(r), "is there twice")
-			continue
-		}
-		seen[key] = true
 		i := slices.IndexFunc(cs, func(c vocab.Column) bool { return c.Key == key })
 		if i < 0 {
 			p.add(t.rowWhere(r), "the adapter has no column %q (it has %s)", key, strings.Join(cs.Keys(), ", "))
-			continue
+			return
 		}
 		order = append(order, key)
 		if vendor != cs[i].Vendor {
@@ -291,15 +287,13 @@ func (t *Table) CheckColumns(cs vocab.Columns) []string {
 		if header != cs[i].Header {
 			p.add(t.rowWhere(r), "%s is %q here, %q in the adapter's table", t.headerName(2), header, cs[i].Header)
 		}
-	}
+	})
 	for _, c := range cs {
 		if !seen[c.Key] {
 			p.add(t.where(), "has no row for %s, which the adapter has as %s", c.Key, c.Vendor)
 		}
 	}
-	if want := cs.Keys(); len(order) == len(want) && !slices.Equal(order, want) {
-		p.add(t.where(), "lists %s; the adapter's table, and so the default order, is %s", strings.Join(order, ", "), strings.Join(want, ", "))
-	}
+	t.checkOrder(&p, order, cs.Keys())
 	return p
 }
 

@@ -6,6 +6,11 @@
 //
 // It reads a small grammar, which the adapters' docs follow.
 //
+// A kind's section is the # section that says "export.<Target> maps to"
+// (export.Components{ImageID} maps to …, export.MachineImages maps to …).
+// It has a filter table when the kind takes filters, a column table when
+// it takes columns, and states Limit's range as 1..N when it has paging.
+//
 // A filter table is a preformatted block whose header row begins with
 // "filter". Cells are separated by two or more spaces: the neutral field,
 // the vendor field ("-" for a field the adapter refuses, which the third

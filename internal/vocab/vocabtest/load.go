@@ -7,7 +7,10 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+
+	"github.com/cloudexport/cloudexport/export"
 )
 
 // Doc is a package doc comment, split into its # sections.
@@ -65,6 +68,27 @@ func (d *Doc) Section(heading string) (*Section, error) {
 		have = append(have, "# "+s.Heading)
 	}
 	return nil, fmt.Errorf("%s has no section # %s (it has %s)", d.file, heading, strings.Join(have[1:], ", "))
+}
+
+// KindSection returns the section that documents export kind k: the one
+// that says "export.<Target> maps to" (or "export.<Target>{…} maps to"),
+// where Target is k's target type, the kind's name in CamelCase.
+func (d *Doc) KindSection(k export.Kind) (*Section, error) {
+	var target strings.Builder
+	for _, w := range strings.FieldsFunc(string(k), func(r rune) bool { return r == '-' || r == '_' }) {
+		target.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	says := regexp.MustCompile(`\bexport\.` + target.String() + `(\{[^}]*\})? maps to\b`)
+	var found []*Section
+	for _, s := range d.sections {
+		if says.MatchString(s.Text()) {
+			found = append(found, s)
+		}
+	}
+	if len(found) != 1 {
+		return nil, fmt.Errorf("%s: %d sections say \"export.%s maps to\"; want one, documenting the vocabulary of kind %s", d.file, len(found), target.String(), k)
+	}
+	return found[0], nil
 }
 
 // find returns the 1-based number of the first comment line at or after

@@ -1,11 +1,9 @@
 package vocabtest
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 )
@@ -21,30 +19,20 @@ func MustLoad(t testing.TB, path string) *Doc {
 }
 
 // Kinds checks the section of every kind the door serves against the
-// kind's Spec (Section.CheckSpec). headings names each kind's section; a
-// kind without one, or a heading for a kind the door does not serve, fails
-// t too, so a new kind row cannot go undocumented.
-func Kinds[P any](t testing.TB, d *Doc, dr *door.Door[P], headings map[export.Kind]string) {
+// kind's Spec (Section.CheckSpec). A kind's section is the one that says
+// "export.<Target> maps to", Target being the kind's target type
+// (export.Components for components, export.MachineImages for
+// machine-images); a kind whose section is missing fails t, so a new kind
+// row cannot go undocumented.
+func Kinds[P any](t testing.TB, d *Doc, dr *door.Door[P]) {
 	t.Helper()
-	var served []export.Kind
 	for _, k := range dr.Kinds {
-		served = append(served, k.Kind)
-		h, ok := headings[k.Kind]
-		if !ok {
-			t.Errorf("%s: no section is named for kind %s; document its vocabulary and name the section in the test", d.file, k.Kind)
-			continue
-		}
-		s, err := d.Section(h)
+		s, err := d.KindSection(k.Kind)
 		if err != nil {
 			t.Error(err)
 			continue
 		}
 		report(t, s.CheckSpec(k.Spec))
-	}
-	for k := range headings {
-		if !slices.Contains(served, k) {
-			t.Errorf("the test names a section for kind %s, which the adapter does not serve", k)
-		}
 	}
 }
 
@@ -53,9 +41,8 @@ func Kinds[P any](t testing.TB, d *Doc, dr *door.Door[P], headings map[export.Ki
 // other than a kind's own, such as the titles of a vendor's file.
 func Columns(t testing.TB, d *Doc, heading, name string, cs vocab.Columns) {
 	t.Helper()
-	s, err := d.Section(heading)
-	if err != nil {
-		t.Error(err)
+	s := section(t, d, heading)
+	if s == nil {
 		return
 	}
 	ts := s.Tables(name)
@@ -82,12 +69,21 @@ func MappingSet(t testing.TB, d *Doc, heading, lead string, want [][2]string) {
 
 func checkMapping(t testing.TB, d *Doc, heading, lead string, want [][2]string, ordered bool) {
 	t.Helper()
-	s, err := d.Section(heading)
-	if err != nil {
-		t.Error(err)
+	s := section(t, d, heading)
+	if s == nil {
 		return
 	}
 	report(t, s.CheckPairs(lead, want, ordered))
+}
+
+// section is the section under heading, or nil after failing t.
+func section(t testing.TB, d *Doc, heading string) *Section {
+	t.Helper()
+	s, err := d.Section(heading)
+	if err != nil {
+		t.Error(err)
+	}
+	return s
 }
 
 func report(t testing.TB, ps []string) {
@@ -102,9 +98,8 @@ func report(t testing.TB, ps []string) {
 // such as a default value.
 func Says(t testing.TB, d *Doc, heading, text string) {
 	t.Helper()
-	s, err := d.Section(heading)
-	if err != nil {
-		t.Error(err)
+	s := section(t, d, heading)
+	if s == nil {
 		return
 	}
 	if !strings.Contains(s.Text(), text) {

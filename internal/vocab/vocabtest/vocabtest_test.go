@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 )
 
@@ -18,7 +19,7 @@ const sample = `// Package sample is an adapter.
 //
 // # Things
 //
-// The filters:
+// export.Things{ID} maps to CreateThings. The filters:
 //
 //	filter   Vendor.Name  values
 //	level    Level        critical -> CRITICAL, high -> HIGH,
@@ -73,6 +74,23 @@ func check(t *testing.T, doc string) []string {
 	return append(s.CheckSpec(sampleSpec), s.CheckPairs("State (any case)", VendorFirst(sampleStates), true)...)
 }
 
+func TestKindSection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "doc.go")
+	doc := sample + "//\n// # Machine images\n//\n// export.MachineImages maps to ExportImages.\npackage sample\n"
+	if err := os.WriteFile(path, []byte(strings.Replace(doc, "package sample\n", "", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := MustLoad(t, path)
+	for kind, want := range map[export.Kind]string{"things": "Things", "machine-images": "Machine images"} {
+		if s, err := d.KindSection(kind); err != nil || s.Heading != want {
+			t.Errorf("KindSection(%s) = %v, %v; want the section %q", kind, s, err, want)
+		}
+	}
+	if _, err := d.KindSection("others"); err == nil || !strings.Contains(err.Error(), `0 sections say "export.Others maps to"`) {
+		t.Errorf("KindSection(others) = %v; want an error saying no section documents it", err)
+	}
+}
+
 func TestSampleIsTrue(t *testing.T) {
 	if d := cmp.Diff([]string(nil), check(t, sample)); d != "" {
 		t.Errorf("problems in a true doc (-want +got):\n%s", d)
@@ -115,7 +133,7 @@ func TestDrift(t *testing.T) {
 			`row created: values are "a range"; a range field's are "export.Between"`},
 		{"order", "name     Name         text, 1–256 characters; Eq or Like\n//	cpu      cpu          text like 100m matching ^[0-9]+m$, 1–64 characters; at most 3 values",
 			"cpu      cpu          text like 100m matching ^[0-9]+m$, 1–64 characters; at most 3 values\n//	name     Name         text, 1–256 characters; Eq or Like",
-			`filter table: lists level, cpu, name, flag, created; the adapter's table has the order level, name, cpu, flag, created`},
+			`filter table: lists level, cpu, name, flag, created; the adapter's table, and so its order, is level, name, cpu, flag, created`},
 		{"column header", "Vulnerabilities", "Vulns",
 			`doc.go:20: # Things, column table, row count: header is "Vulns" here, "Vulnerabilities" in the adapter's table`},
 		{"column vendor", "VulCount", "Count",
