@@ -74,11 +74,8 @@ func (d *Doc) Section(heading string) (*Section, error) {
 // that says "export.<Target> maps to" (or "export.<Target>{…} maps to"),
 // where Target is k's target type, the kind's name in CamelCase.
 func (d *Doc) KindSection(k export.Kind) (*Section, error) {
-	var target strings.Builder
-	for _, w := range strings.FieldsFunc(string(k), func(r rune) bool { return r == '-' || r == '_' }) {
-		target.WriteString(strings.ToUpper(w[:1]) + w[1:])
-	}
-	says := regexp.MustCompile(`\bexport\.` + target.String() + `(\{[^}]*\})? maps to\b`)
+	target := Target(k)
+	says := regexp.MustCompile(`\bexport\.` + target + `(\{[^}]*\})? maps to\b`)
 	var found []*Section
 	for _, s := range d.sections {
 		if says.MatchString(s.Text()) {
@@ -86,9 +83,19 @@ func (d *Doc) KindSection(k export.Kind) (*Section, error) {
 		}
 	}
 	if len(found) != 1 {
-		return nil, fmt.Errorf("%s: %d sections say \"export.%s maps to\"; want one, documenting the vocabulary of kind %s", d.file, len(found), target.String(), k)
+		return nil, fmt.Errorf("%s: %d sections say \"export.%s maps to\"; want one, documenting the vocabulary of kind %s", d.file, len(found), target, k)
 	}
 	return found[0], nil
+}
+
+// Target is the name of kind k's target type in package export, which is
+// the kind's name in CamelCase: Components, MachineImages.
+func Target(k export.Kind) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(string(k), func(r rune) bool { return r == '-' || r == '_' }) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
 }
 
 // find returns the 1-based number of the first comment line at or after
