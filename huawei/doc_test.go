@@ -31,3 +31,12 @@ func TestDocVocabulary(t *testing.T) {
 	}
 	vocabtest.MappingSet(t, d, "Schedules", "scan_period", periods)
 }
+
+// TestSummaryValues fails when the README's table of each kind's
+// vocabulary, or export.Vulnerabilities' doc, lists other values for an
+// enumerated filter than this adapter's table.
+func TestSummaryValues(t *testing.T) {
+	vocabtest.MarkdownValueLists(t, "../README.md", "containers", 1, containerFilters)
+	vocabtest.MarkdownValueLists(t, "../README.md", "vulnerabilities (huawei)", 1, hssVulnFilters)
+	vocabtest.TypeValueLists(t, "../export/export.go", "Vulnerabilities", hssVulnFilters)
+}

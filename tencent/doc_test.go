@@ -29,6 +29,15 @@ func TestDocVocabulary(t *testing.T) {
 	vocabtest.MappingSet(t, d, "Scan schedules", "Scope:", scopes)
 }
 
+// TestSummaryValues fails when the README's table of each kind's
+// vocabulary, or export.Vulnerabilities' doc, lists other values for an
+// enumerated filter than this adapter's table.
+func TestSummaryValues(t *testing.T) {
+	vocabtest.MarkdownValueLists(t, "../README.md", "components", 1, componentFilters)
+	vocabtest.MarkdownValueLists(t, "../README.md", "vulnerabilities (tencent)", 1, vulnFilters)
+	vocabtest.TypeValueLists(t, "../export/export.go", "Vulnerabilities", vulnFilters)
+}
+
 // cwpTitleColumns is cwpVulTitles as a column table: each neutral key with
 // its Chinese title (Vendor) and English title (Header). The titles come
 // in two runs, Chinese then English, with the keys in the same order.

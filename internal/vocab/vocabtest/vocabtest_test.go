@@ -157,3 +157,34 @@ func TestDrift(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckValueLists(t *testing.T) {
+	fs := sampleSpec.Filters
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"`level` (critical, high, low; one value), `name` (Eq or Like), level as before", nil},
+		{"level (critical, low), cve_id (anything)", []string{"here: lists level (critical, low); the adapter's values are critical, high, low"}},
+		{"sublevel (x, y)", nil}, // another word
+	} {
+		if d := cmp.Diff(tc.want, CheckValueLists("here", tc.text, fs)); d != "" {
+			t.Errorf("CheckValueLists(%q) (-want +got):\n%s", tc.text, d)
+		}
+	}
+}
+
+func TestMarkdownRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	md := "# T\n\n| kind | filters |\n|---|---|\n| a | `level` (high) |\n| b (x) | none |\n"
+	if err := os.WriteFile(path, []byte(md), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cells, line, err := MarkdownRow(path, "b (x)")
+	if err != nil || line != 6 || !slices.Equal(cells, []string{"b (x)", "none"}) {
+		t.Errorf("MarkdownRow(b (x)) = %q, %d, %v; want [b (x) none], 6, nil", cells, line, err)
+	}
+	if _, _, err := MarkdownRow(path, "c"); err == nil {
+		t.Error("MarkdownRow(c) found a row that is not there")
+	}
+}
