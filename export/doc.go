@@ -12,27 +12,44 @@
 //
 // Each Kind has one Target type:
 //
-//	KindComponents    Components{ImageID}          Tencent TCSS CreateComponentExportJob
-//	KindContainers    Containers{EnterpriseProject} Huawei HSS ExportContainerList
-//	KindAssets        Assets{InstanceID, AppIDs, TaskIDs} Huawei ROMA ExportAsset
-//	KindMachineImages MachineImages{...}           Tencent CVM ExportImages
+//	constant             target                               served by
+//	KindComponents       Components{ImageID}                  Tencent TCSS CreateComponentExportJob
+//	KindContainers       Containers{EnterpriseProject}        Huawei HSS ExportContainerList
+//	KindAssets           Assets{InstanceID, AppIDs, TaskIDs}  Huawei ROMA ExportAsset
+//	KindMachineImages    MachineImages{…}                     Tencent CVM ExportImages
+//	KindVulnerabilities  Vulnerabilities{EnterpriseProject}   Tencent CWP ExportVulList, Huawei HSS ExportVuls
 //
 // # Field vocabulary
 //
 // Filters, columns and sort fields use neutral snake_case names. Enumerated
-// values are accepted in any case and sent in the vendor's spelling:
+// values are accepted in any case and sent in the vendor's spelling; each
+// adapter's package doc lists a filter's values and what they become, and
+// a provider's Capabilities lists what it accepts:
 //
-//	components:     filters name, version, type, vul_level (critical, high, medium, low), has_vul (true, false)
-//	                columns name, version, path, type, vul_count, image_id; sort by any column
-//	                Offset supported; Limit 1..10000 per job
-//	containers:     filters cluster_container, cluster_type, cluster_name, container_name, pod_name,
-//	                image_name, status, risky, create_time (range), cpu_limit, memory_limit
-//	                columns container_id, container_name, image_name, pod_name, cluster_name,
-//	                cluster_type, status, risky, low_risk, medium_risk, high_risk, fatal_risk,
-//	                create_time, restart_count, cpu_limit, memory_limit
-//	                no Offset, no Sort; Limit 1..100000
-//	assets:         no filters or columns; at most 100 app and task ids per job
-//	machine-images: no filters, columns or paging
+//	kind                       accepts
+//	components                 filters name, version, type, vul_level, has_vul;
+//	                           columns name, version, path, type, vul_count, image_id;
+//	                           sort by any column; Offset; Limit 1..10000 per job
+//	containers                 filters cluster_container, cluster_type, cluster_name,
+//	                           container_name, pod_name, image_name, status, risky,
+//	                           create_time, cpu_limit, memory_limit;
+//	                           columns container_id, container_name, image_name, pod_name,
+//	                           cluster_name, cluster_type, status, risky, low_risk,
+//	                           medium_risk, high_risk, fatal_risk, create_time,
+//	                           restart_count, cpu_limit, memory_limit;
+//	                           no sort; no Offset; Limit 1..100000 per job
+//	assets                     no filters; no columns; no sort; no paging;
+//	                           at most 100 ids per job; 1 running job per instance
+//	machine-images             no filters; no columns; no sort; no paging
+//	vulnerabilities (tencent)  filters category, level, status, name; no columns; no sort; no paging
+//	vulnerabilities (huawei)   filters category, level, status, name, cve_id;
+//	                           columns name, cve_id, level, category, status, host_id,
+//	                           host_name, host_ip, component, first_seen, last_seen;
+//	                           no sort; Offset; Limit 1..100000 per job
+//
+// A kind served the same way on every cloud has one row; otherwise each
+// cloud has its own. Tencent's vulnerabilities file has no column choice,
+// but reads back (package rows) with the column keys Huawei's has.
 //
 // # Resume tokens
 //

@@ -66,67 +66,103 @@
 // (POST /v5/{project_id}/container/export-task), polled with
 // ListQueryExportTask (GET /v5/{project_id}/export-task/{task_id}) and
 // downloaded with ListDownloadExportedFile
-// (GET /v5/{project_id}/download/{file_id}). Filters, one value each:
+// (GET /v5/{project_id}/download/{file_id}). Filters become body fields,
+// each value in the vendor's spelling; every filter takes one value:
 //
-//	cluster_container  bool                         -> cluster_container
-//	cluster_type       cce ali tencent azure aws self_built_hw self_built_idc
-//	cluster_name       1–255 characters             -> cluster_name
-//	container_name     1–255 characters             -> container_name
-//	pod_name           1–512 characters             -> pod_name
-//	image_name         1–255 characters             -> image_name
-//	status             running waiting terminated isolated paused
-//	                   -> Running Waiting Terminated Isolated Paused
-//	risky              bool                         -> risky
-//	create_time        export.Between               -> {"start_time","end_time"} epoch ms
-//	cpu_limit          e.g. 100m (^[0-9]+m$, ≤64)   -> cpu_limit
-//	memory_limit       e.g. 300Mi (^[0-9]+(Mi|Gi)$) -> memory_limit
+//	filter             body field         values
+//	cluster_container  cluster_container  true, false; one value; sent as a JSON bool
+//	cluster_type       cluster_type       cce, ali, tencent, azure, aws, self_built_hw, self_built_idc; one value
+//	cluster_name       cluster_name       text, 1–255 characters; one value
+//	container_name     container_name     text, 1–255 characters; one value
+//	pod_name           pod_name           text, 1–512 characters; one value
+//	image_name         image_name         text, 1–255 characters; one value
+//	status             status             running -> Running, waiting -> Waiting, terminated -> Terminated,
+//	                                      isolated -> Isolated, paused -> Paused; one value
+//	risky              risky              true, false; one value; sent as a JSON bool
+//	create_time        create_time        export.Between; sent as {"start_time","end_time"} in epoch ms
+//	cpu_limit          cpu_limit          text like 100m matching ^[0-9]+m$, 1–64 characters; one value
+//	memory_limit       memory_limit       text like 300Mi matching ^[0-9]+(Mi|Gi)$, 1–64 characters; one value
 //
 // HSS has no match switch, so export.Like is rejected; whether HSS matches
 // the name filters exactly or by substring is not documented. An open
 // create_time bound is sent closed: a zero From as 0, a zero To as
 // 4071095999000 (the largest create_time HSS documents).
 //
-// Columns become export_headers [[key, header], …] with English default
-// headers; no Columns means all 16 (container_id, container_name,
-// image_name, pod_name, cluster_name, cluster_type, status, risky, low_risk,
-// medium_risk, high_risk, fatal_risk, create_time, restart_count, cpu_limit,
-// memory_limit) in that order, so export_headers is never null or empty.
+// Columns become export_headers [[key, header], …], with the English
+// default header unless the Column gives one; no Columns means all 16, in
+// this order, so export_headers is never null or empty:
+//
+//	column          export_headers key  header
+//	container_id    container_id        Container ID
+//	container_name  container_name      Container Name
+//	image_name      image_name          Image Name
+//	pod_name        pod_name            Pod Name
+//	cluster_name    cluster_name        Cluster Name
+//	cluster_type    cluster_type        Cluster Type
+//	status          status              Status
+//	risky           risky               Risky
+//	low_risk        low_risk            Low Risk
+//	medium_risk     medium_risk         Medium Risk
+//	high_risk       high_risk           High Risk
+//	fatal_risk      fatal_risk          Fatal Risk
+//	create_time     create_time         Create Time
+//	restart_count   restart_count       Restart Count
+//	cpu_limit       cpu_limit           CPU Limit
+//	memory_limit    memory_limit        Memory Limit
+//
 // Limit becomes export_size (1..100000); 0 sends the default 100000
 // explicitly. Offset and Sort are rejected. The enterprise project is the
 // target's, else Options.EnterpriseProject, else none (the vendor's default).
 // HSS has no dry run: DryRun validates locally and returns the zero Job, as
 // on every cloud.
-// HSS reports no progress (Progress -1); a finished task's file_id and
-// file_name become the File's ID and Name. Job.Scope holds project_id and,
-// when set, enterprise_project_id. The body Download returns has a Columns
-// method (rows.Describer) mapping the default headers and the
-// export_headers keys to the neutral keys, so rows.NewReader reports them;
-// pass the request's Columns too (rows.Options.Columns) for custom headers.
+//
+// PollJob maps ListQueryExportTask's task_status (any case): running ->
+// running, success -> succeeded, failure -> failed; any other (or none) is
+// an Internal error. HSS reports no progress (Progress -1, and 1 once
+// succeeded); a finished task's file_id and file_name become the File's ID
+// and Name. Job.Scope holds project_id and, when set,
+// enterprise_project_id. The body Download returns has a Columns method
+// (rows.Describer) mapping the default headers and the export_headers keys
+// to the neutral keys, so rows.NewReader reports them; pass the request's
+// Columns too (rows.Options.Columns) for custom headers.
 //
 // # Vulnerabilities
 //
 // export.Vulnerabilities maps to HSS ExportVuls
 // (POST /v5/{project_id}/vul/export, category=vul: one row per
 // vulnerability and host), polled and downloaded as containers are. The
-// filters become query parameters:
+// filters become query parameters, each value in the vendor's spelling (Eq
+// only unless a filter says Eq or Like):
 //
-//	category  linux windows web_cms app emergency
-//	          -> type linux_vul windows_vul web_cms app_vul urgent_vul; one value
-//	level     critical high medium low -> repair_priority Critical High Medium Low,
-//	          several values as one comma list
-//	status    unfixed ignored fixed -> status vul_status_unfix vul_status_ignored
-//	          vul_status_fixed; one value; absent = none sent (every status)
-//	name      1–256 characters -> vul_name; Eq or Like, sent alike
-//	cve_id    Huawei only, e.g. CVE-2024-6387 -> cve_id; Eq, one value
+//	filter    query parameter  values
+//	category  type             linux -> linux_vul, windows -> windows_vul, web_cms, app -> app_vul,
+//	                           emergency -> urgent_vul; one value
+//	level     repair_priority  critical -> Critical, high -> High, medium -> Medium, low -> Low;
+//	                           several values are sent as one comma list
+//	status    status           unfixed -> vul_status_unfix, ignored -> vul_status_ignored,
+//	                           fixed -> vul_status_fixed; one value; absent = none sent (every status)
+//	name      vul_name         text, 1–256 characters; one value; Eq or Like, sent alike
+//	cve_id    cve_id           text like CVE-2024-6387 matching ^(?i:CVE)-[0-9]{4}-[0-9]{4,}$,
+//	                           1–64 characters; one value; Huawei only
 //
-// Columns become export_headers [[key, header], …]:
+// Columns become export_headers [[key, header], …], with the English
+// default header unless the Column gives one; no Columns means all of them,
+// in this order; the neutral keys are those Tencent's files yield too:
 //
-//	name vul_name, cve_id cve_id, level repair_priority, category type,
-//	status status, host_id host_id, host_name host_name, host_ip host_ip,
-//	component app_name, first_seen first_scan_time, last_seen scan_time
+//	column      export_headers key  header
+//	name        vul_name            Vulnerability Name
+//	cve_id      cve_id              CVE ID
+//	level       repair_priority     Level
+//	category    type                Category
+//	status      status              Status
+//	host_id     host_id             Host ID
+//	host_name   host_name           Host Name
+//	host_ip     host_ip             Host IP
+//	component   app_name            Component
+//	first_seen  first_scan_time     First Seen
+//	last_seen   scan_time           Last Seen
 //
-// in that order when none are given, the neutral keys Tencent's files yield
-// too. Limit becomes export_size (1..100000; 0 sends 100000), Offset offset;
+// Limit becomes export_size (1..100000; 0 sends 100000), Offset offset;
 // Sort is rejected. The enterprise project is the target's, else
 // Options.EnterpriseProject, else none. Cells are read as HSS writes them
 // (e.g. Critical, vul_status_unfix; times in epoch milliseconds); the
@@ -182,15 +218,16 @@
 //   - When the Locker fails (Redis down), CreateExportJob fails with
 //     Unavailable and sends nothing.
 //
-// CheckAssetJobStatus statuses are compared case-insensitively:
-// RUNNING/Running is running; SUCCEEDED/Success is succeeded with one File
-// {ID: archive_id, Name: "<archive_id>.zip"}; FAILED/Failed is failed with
-// the reasons joined into Message ("application X: code: msg; …"); Finished
-// (the archive was already downloaded, so ROMA no longer returns it), like
-// SUCCEEDED without archive_id, is succeeded with no Files and a Message
-// saying so; any other status (or none) is an Internal error naming it, as
-// on every cloud. progress_percent is a
-// fraction (absent = -1).
+// CheckAssetJobStatus statuses are compared case-insensitively: RUNNING ->
+// running, SUCCEEDED -> succeeded, FAILED -> failed, Success -> succeeded,
+// Finished -> succeeded (so Running and Failed are read too); any other
+// status (or none) is an Internal error naming it, as on every cloud. A
+// succeeded job has one File {ID: archive_id, Name: "<archive_id>.zip"};
+// without archive_id (as with Finished: the archive was already
+// downloaded, so ROMA no longer returns it) it has no Files and a Message
+// saying so. A failed job has the reasons joined into Message
+// ("application X: code: msg; …"). progress_percent is a fraction
+// (absent = -1).
 //
 // ROMA serves an archive once (DownloadAssetArchive,
 // GET …/assets/archives/{archive_id}). The Provider remembers the archives
@@ -205,21 +242,22 @@
 // (type=cycle, global_image_type=registry) and the newest of the last ten
 // cycle tasks of ListImageScanTask: enabled -> Enabled; scan_cycle n ->
 // Period{n, Day}; is_all -> ScopeAll or ScopeSelected; registry_list ->
-// Registries; scan_scope bits -> Types (0x000f0000 vulnerabilities,
-// 0x00000f00 malware, 0x0000f000 risks i.e. baseline, 0x000000f0
-// sensitive-info, 0x0000000f compliance; 0x7fffffff and 0x0fffff are all
+// Registries; scan_scope bits -> Types: 0x000f0000 -> vulnerabilities,
+// 0x00000f00 -> malware, 0x0000f000 -> risks (baseline), 0x000000f0 ->
+// sensitive-info, 0x0000000f -> compliance (0x7fffffff and 0x0fffff are all
 // five; other bits are kept as one Type("scan-scope-0x…") holding them); the
 // task's begin_time -> LastScan and task_status -> LastResult ("finished",
 // "running n%", "stopped", "timed out", "error", else "task_status n",
 // followed by ": <failed_reason>" when HSS gives one).
 //
 // scan.HostVulnerabilities comes from HSS ShowVulScanPolicy: scan_period
-// one_day, three_day, one_week, one_month -> {1, Day}, {3, Day}, {1, Week},
-// {1, Month} (an unknown value is kept as Period{0, Unit(value)});
-// time.hour_part and minute_part -> At "HH:MM" in the policy's time zone;
-// status open -> Enabled (close or anything else: disabled);
-// scan_range_type all_host, specific_host -> ScopeAll, ScopeSelected
-// (case-insensitive; unknown kept as Scope(value)); host_ids -> HostIDs;
+// one_day -> {1, Day}, three_day -> {3, Day}, one_week -> {1, Week},
+// one_month -> {1, Month} (an unknown value is kept as Period{0,
+// Unit(value)}); time.hour_part and minute_part -> At "HH:MM" in the
+// policy's time zone; status (any case) open -> true, close -> false as
+// Enabled (anything else: false); scan_range_type (any case) all_host ->
+// all (ScopeAll), specific_host -> selected (ScopeSelected) as Scope
+// (unknown kept as Scope(value)); host_ids -> HostIDs;
 // scan_vul_types -> Types verbatim (linux_vul stays Type("linux_vul"), so
 // nothing is lost).
 //

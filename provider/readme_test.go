@@ -23,26 +23,10 @@ func TestReadmeVocabulary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp, err := tencent.New(tencent.Options{Region: "ap-guangzhou", SecretID: "id", SecretKey: "key"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hp, err := huawei.New(huawei.Options{Region: "cn-north-4", ProjectID: "p", AK: "ak", SK: "sk"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// served holds each kind's limits by cloud. A README row is "kind" for a
-	// kind whose vocabulary is the same wherever it is served, or
-	// "kind (cloud)" for one cloud's vocabulary of it.
-	served := map[export.Kind]map[string]provider.Limits{}
-	for _, p := range []provider.Provider{tp, hp} {
-		for k, lim := range p.Capabilities().Exports {
-			if served[k] == nil {
-				served[k] = map[string]provider.Limits{}
-			}
-			served[k][p.Name()] = lim
-		}
-	}
+	// A README row is "kind" for a kind whose vocabulary is the same
+	// wherever it is served, or "kind (cloud)" for one cloud's vocabulary
+	// of it.
+	served := servedLimits(t)
 	quoted := regexp.MustCompile("`([a-z_]+)`")
 	names := func(cell string) []string {
 		var out []string
@@ -83,4 +67,28 @@ func TestReadmeVocabulary(t *testing.T) {
 			}
 		}
 	}
+}
+
+// servedLimits is each export kind's limits by cloud, from the
+// Capabilities of both adapters.
+func servedLimits(t *testing.T) map[export.Kind]map[string]provider.Limits {
+	t.Helper()
+	tp, err := tencent.New(tencent.Options{Region: "ap-guangzhou", SecretID: "id", SecretKey: "key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hp, err := huawei.New(huawei.Options{Region: "cn-north-4", ProjectID: "p", AK: "ak", SK: "sk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[export.Kind]map[string]provider.Limits{}
+	for _, p := range []provider.Provider{tp, hp} {
+		for k, lim := range p.Capabilities().Exports {
+			if served[k] == nil {
+				served[k] = map[string]provider.Limits{}
+			}
+			served[k][p.Name()] = lim
+		}
+	}
+	return served
 }

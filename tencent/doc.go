@@ -95,20 +95,30 @@
 // # Components (TCSS)
 //
 // export.Components{ImageID} maps to CreateComponentExportJob. ImageID is
-// required (at most 256 characters, no spaces).
+// required (at most 256 characters, no spaces). Filters become TCSS
+// AssetFilters, each value in the vendor's spelling; a filter takes Eq only
+// unless it says Eq or Like, and up to 100 values unless it says one:
 //
-//	filter     TCSS AssetFilters.Name  values
-//	name       ComponentName           any text; Eq or Like
-//	version    ComponentVersion        any text; Eq or Like
-//	type       ComponentType           any text; Eq or Like
-//	vul_level  VulLevel                critical, high, medium, low -> CRITICAL, HIGH, MIDDLE, LOW; Eq
-//	has_vul    HasVul                  true or false (one value); Eq
+//	filter     AssetFilters.Name  values
+//	name       ComponentName      text, 1–256 characters; Eq or Like
+//	version    ComponentVersion   text, 1–256 characters; Eq or Like
+//	type       ComponentType      text, 1–256 characters; Eq or Like
+//	vul_level  VulLevel           critical -> CRITICAL, high -> HIGH, medium -> MIDDLE, low -> LOW
+//	has_vul    HasVul             true, false; one value
 //
-// Eq sends ExactMatch true and Like sends ExactMatch false. Columns name,
-// version, path, type, vul_count and image_id become ExportField Name,
-// Version, Path, Type, VulCount and ImageID; no columns means all six, in
-// that order. TCSS writes its own column titles, so a Column with a Header
-// other than the default (or empty) is rejected with ErrInvalidArgument.
+// Eq sends ExactMatch true and Like sends ExactMatch false. Columns become
+// ExportField names; no columns means all six, in this order:
+//
+//	column     ExportField  header
+//	name       Name         Name
+//	version    Version      Version
+//	path       Path         Path
+//	type       Type         Type
+//	vul_count  VulCount     Vulnerabilities
+//	image_id   ImageID      Image ID
+//
+// TCSS writes its own column titles, so a Column with a Header other than
+// the one above (or empty) is rejected with ErrInvalidArgument.
 // Sort becomes By (the vendor column name) and Order asc or desc. Offset is
 // sent as is; Limit is 1..10000 and 0 leaves the vendor default (10000).
 //
@@ -117,8 +127,8 @@
 // every kind on every cloud.
 //
 // The Job has Service "tcss", ID the TCSS JobId and Scope {"image_id"}.
-// PollJob calls DescribeExportJobResult: ExportStatus RUNNING, SUCCESS and
-// FAILURE (any case) become running, succeeded and failed; ExportProgress
+// PollJob calls DescribeExportJobResult: ExportStatus (any case) RUNNING ->
+// running, SUCCESS -> succeeded, FAILURE -> failed; ExportProgress
 // 0..100 becomes Progress 0..1 (-1 when absent); DownloadURL becomes the
 // one File, named after the URL's file name or "<job id>.xlsx"; FailureMsg
 // becomes Message. Download fetches File.URL with an HTTP GET.
@@ -127,10 +137,10 @@
 //
 // export.MachineImages maps to ExportImages: ImageIDs (each img- and eight
 // lower-case letters or digits, no repeats) to ImageIds, Bucket (required) to
-// BucketName, Format raw, qcow2, vhd or vmdk (any case; default raw) to
-// ExportFormat RAW, QCOW2, VHD or VMDK (always sent), FilePrefixes (one per
-// image when given) to FileNamePrefixList, RootDiskOnly to
-// OnlyExportRootDisk, Role to RoleName. Filters, columns, sort, Offset and
+// BucketName, FilePrefixes (one per image when given) to
+// FileNamePrefixList, RootDiskOnly to OnlyExportRootDisk, Role to RoleName,
+// and Format (any case; default raw) to ExportFormat, always sent: raw ->
+// RAW, qcow2 -> QCOW2, vhd -> VHD, vmdk -> VMDK. Filters, columns, sort, Offset and
 // Limit are rejected. DryRun is local, as for every kind (a zero Job and a
 // nil error, nothing sent); CheckMachineImages sends ExportImages with
 // DryRun true for CVM's own check of the bucket and images.
@@ -150,37 +160,55 @@
 //
 // export.Vulnerabilities maps to CWP ExportVulList (its EnterpriseProject
 // is a Huawei notion and is ignored, so one request runs on both clouds).
-// The filters become CWP Filters:
+// The filters become CWP Filters, each value in the vendor's spelling (as
+// for components, Eq only unless a filter says Eq or Like):
 //
-//	filter    CWP Filter.Name  values
-//	category  VulCategory      linux 4, windows 5, web_cms 1, app 2; one value;
-//	          IfEmergency      emergency is sent as IfEmergency=yes instead
-//	level     Level            critical 4, high 3, medium 2, low 1
-//	status    Status           unfixed 0, ignored 1, fixed 3
-//	name      VulName          any text up to 256 characters, one value; Eq or Like
+//	filter    Filter.Name  values
+//	category  VulCategory  linux -> 4, windows -> 5, web_cms -> 1, app -> 2,
+//	                       emergency -> IfEmergency=yes; one value; emergency is sent
+//	                       as the filter IfEmergency with value yes, not as a VulCategory
+//	level     Level        critical -> 4, high -> 3, medium -> 2, low -> 1
+//	status    Status       unfixed -> 0, ignored -> 1, fixed -> 3
+//	name      VulName      text, 1–256 characters; one value; Eq or Like
+//	cve_id    -            rejected with ErrInvalidArgument: CWP has no CVE filter
+//	                       (cve_id is a Huawei HSS filter)
 //
 // CWP marks Status required; a request without a status filter sends
 // Status 0, 1, 3 and 5 (5: being checked), every state, because users
-// expect "all". cve_id (a Huawei HSS filter) is rejected with
-// ErrInvalidArgument saying CWP has no CVE filter. IfDetail 1 is always
-// sent, for one row per vulnerability and host. CWP has no column choice,
-// sort or paging: Columns, Sort, Offset and Limit are rejected.
+// expect "all". IfDetail 1 is always sent, for one row per vulnerability
+// and host. CWP has no column choice, sort or paging: Columns, Sort, Offset
+// and Limit are rejected.
 //
 // The Job has Service "cwp" and ID the TaskId. PollJob reads ExportTasks:
-// PENDING is running, FINISHED succeeded with one File{Name, URL} (the
-// DownloadUrl; FileName when it is a plain file name), ERROR failed (CWP
-// gives no reason); another Status is an Internal error. Download fetches
-// the DownloadUrl. CWP does not document its file's columns; the body
-// Download returns has a Columns method (rows.Describer) mapping the titles
-// this package expects (cwpVulTitles: the console's Chinese field names and
-// English ones) to the neutral keys name, cve_id, level, category, status,
-// host_id, host_name, host_ip, component, first_seen and last_seen, the
-// keys Huawei's files yield too, so rows.NewReader reports them. Cells are
-// read as CWP writes them (e.g. 严重, 待处理; times in China Standard
-// Time); the body's NeutralCell(key, cell) method spells level, category and
-// status the neutral way (critical, linux, unfixed; 5 and 检测中 are
-// checking) and first_seen and last_seen as RFC 3339 in UTC, keeping what it
-// does not know.
+// Status (any case) PENDING -> running, FINISHED -> succeeded, ERROR ->
+// failed; a FINISHED task has one File{Name, URL} (the DownloadUrl;
+// FileName when it is a plain file name), an ERROR task no reason (CWP
+// gives none; Message says so), and another Status is an Internal error.
+// Download fetches the DownloadUrl.
+//
+// CWP does not document its file's columns. The body Download returns has
+// a Columns method (rows.Describer) mapping the titles this package expects
+// (the console's Chinese field names, and English ones) to neutral keys,
+// the keys Huawei's files yield too, so rows.NewReader reports them:
+//
+//	file column  Chinese title  English title
+//	name         漏洞名称       Vulnerability Name
+//	cve_id       CVE编号        CVE ID
+//	level        危害等级       Threat Level
+//	category     漏洞类型       Vulnerability Type
+//	status       处理状态       Status
+//	host_id      主机UUID       Host UUID
+//	host_name    主机名称       Host Name
+//	host_ip      主机IP         Host IP
+//	component    影响组件       Component
+//	first_seen   首次发现时间   First Detected
+//	last_seen    最近检测时间   Last Detected
+//
+// Cells are read as CWP writes them (e.g. 严重, 待处理; times in China
+// Standard Time); the body's NeutralCell(key, cell) method spells level,
+// category and status the neutral way (critical, linux, unfixed; 5 and
+// 检测中 are checking) and first_seen and last_seen as RFC 3339 in UTC,
+// keeping what it does not know.
 //
 // # Scan schedules
 //
@@ -190,8 +218,8 @@
 //	Enable                Enabled
 //	ScanTime, ScanEndTime At, Until, normalised to HH:MM ("3:00:00" is "03:00")
 //	ScanPeriod n          Period{n, Day}
-//	ScanType              Types: CVE vulnerabilities, VIRUS malware, RISK risks (any case); others verbatim
-//	ScanScope             Scope: 0 all, 1 selected, 2 recommended, other n "scope-n";
+//	ScanType              Types: CVE -> vulnerabilities, VIRUS -> malware, RISK -> risks (any case); others verbatim
+//	ScanScope             Scope: 0 -> all, 1 -> selected, 2 -> recommended, other n -> "scope-n";
 //	                      absent with the deprecated All true: all
 //	Images (ImageInfo)    Images: RegistryType, InstanceId, InstanceName, Namespace,
 //	                      ImageName, ImageTag, ImageDigest, ImageRepoAddress
