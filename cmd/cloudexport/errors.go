@@ -45,6 +45,13 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// invalidf is a well-formed value this command refuses on its own, before
+// any call: an --out whose directory is missing, a file that exists, a
+// result the kind cannot give. It exits 3, like a value the provider refuses.
+func invalidf(format string, args ...any) error {
+	return &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf(format, args...)}
+}
+
 // timeoutError says --timeout elapsed. It exits 7.
 type timeoutError struct {
 	after string

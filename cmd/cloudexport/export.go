@@ -206,6 +206,9 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	if err != nil {
 		return err
 	}
+	if err := checkRowsFit(kind, d); err != nil {
+		return err
+	}
 	// Rows are written by this tool, which applies custom titles itself, so
 	// the vendor is asked for keys only (TCSS cannot rename its columns).
 	req.Columns = cols
@@ -270,6 +273,15 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 		fmt.Fprintf(a.stderr, "resume with: cloudexport %s%s %s\n", emulatorFlag(a), next, tok)
 	}
 	return a.finish(r, d, err)
+}
+
+// checkRowsFit refuses, before any call, rows in a format the kind's
+// results cannot fill: csv for results whose columns change part way.
+func checkRowsFit(kind export.Kind, d *dest) error {
+	if spec := targets[kind]; d != nil && d.format == formatCSV && spec.mixed != "" {
+		return invalidf("--out %q: %s, and csv has one header; write .jsonl or .json rows, or the original .zip", d.path, spec.mixed)
+	}
+	return nil
 }
 
 func emulatorFlag(a *app) string {

@@ -59,15 +59,26 @@ func (a *app) wait(ctx context.Context, p provider.Provider, job export.Job, w w
 
 // jobFromToken parses a TOKEN argument and opens its provider.
 func (a *app) jobFromToken(tok string) (export.Job, provider.Provider, error) {
-	job, err := export.ParseToken(strings.TrimSpace(tok))
+	job, err := parseJob(tok)
 	if err != nil {
-		return export.Job{}, nil, speakFlags(err, nil)
+		return export.Job{}, nil, err
 	}
+	p, err := a.openJob(job)
+	return job, p, err
+}
+
+// parseJob parses a TOKEN argument; nothing is opened or sent.
+func parseJob(tok string) (export.Job, error) {
+	job, err := export.ParseToken(strings.TrimSpace(tok))
+	return job, speakFlags(err, nil)
+}
+
+// openJob opens the provider of a parsed job.
+func (a *app) openJob(job export.Job) (provider.Provider, error) {
 	if a.emulator && runningEmulator(job.Provider) == "" {
 		a.note("no running emulator in the environment: this command's own emulator knows no earlier job (run `cloudexport emulator` and source what it prints)")
 	}
-	p, err := a.open(job.Provider)
-	return job, p, err
+	return a.open(job.Provider)
 }
 
 // fileResult is one result file as reported to the user.
@@ -241,7 +252,17 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 			if file < 0 {
 				return usagef("--file %d: want 1 or more", file)
 			}
-			job, p, err := a.jobFromToken(args[0])
+			job, err := parseJob(args[0])
+			if err != nil {
+				return err
+			}
+			if where := targets[job.Kind].elsewhere; where != "" {
+				return invalidf("TOKEN: %s results are not downloaded: %s; 'cloudexport wait TOKEN' shows where", job.Kind, where)
+			}
+			if err := checkRowsFit(job.Kind, d); err != nil {
+				return err
+			}
+			p, err := a.openJob(job)
 			if err != nil {
 				return err
 			}
@@ -305,7 +326,7 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 	files := st.Files
 	if only > 0 {
 		if only > len(files) {
-			return usagef("--file %d: the job has %d file(s)", only, len(files))
+			return invalidf("--file %d: the job has %d file(s)", only, len(files))
 		}
 		files = files[only-1 : only]
 	}

@@ -42,7 +42,9 @@ func (d *dest) rows() bool { return d != nil && d.format != formatRaw }
 
 // checkDest checks an --out value before anything is created: a known
 // extension, an existing writable directory, and no file to clobber unless
-// force. flag names the flag in messages.
+// force. flag names the flag in messages. An unknown extension is a usage
+// error (exit 2); what the file system refuses is an invalid argument
+// (exit 3).
 func checkDest(path string, force bool, flag string) (*dest, error) {
 	if path == "" {
 		return nil, nil
@@ -61,20 +63,22 @@ func checkDest(path string, force bool, flag string) (*dest, error) {
 		return nil, usagef("%s %q: unknown extension %q; want .csv, .jsonl or .json for rows, .xlsx or .zip for the vendor's file, or - for csv on stdout", flag, path, ext)
 	}
 	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, usagef("%s %q: directory %s does not exist", flag, path, dir)
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, invalidf("%s %q: directory %s does not exist; create it or write elsewhere", flag, path, dir)
+	} else if !fi.IsDir() {
+		return nil, invalidf("%s %q: %s is not a directory", flag, path, dir)
 	}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
-			return nil, usagef("%s %q: is a directory; give a file name", flag, path)
+			return nil, invalidf("%s %q: is a directory; give a file name", flag, path)
 		}
 		if !force {
-			return nil, usagef("%s %q: the file exists; add --force to overwrite it", flag, path)
+			return nil, invalidf("%s %q: the file exists; add --force to overwrite it", flag, path)
 		}
 	}
 	probe, err := os.CreateTemp(dir, ".cloudexport-probe-*")
 	if err != nil {
-		return nil, usagef("%s %q: cannot write in %s: %v", flag, path, dir, errors.Unwrap(err))
+		return nil, invalidf("%s %q: cannot write in directory %s: %v", flag, path, dir, errors.Unwrap(err))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
