@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/huawei/huaweitest"
 	"github.com/cloudexport/cloudexport/tencent/tencenttest"
@@ -118,5 +120,203 @@ func TestFileBeyondTheJob(t *testing.T) {
 	r := cli(context.Background(), "download", "--emulator", strings.TrimSpace(first.stdout), "--file", "2", "--out", "-", "--interval", "10ms")
 	if r.code != exitInvalid || !strings.Contains(r.stderr, "--file 2: the job has 1 file(s)") {
 		t.Errorf("exit %d, want %d naming --file\n%s", r.code, exitInvalid, r.stderr)
+	}
+}
+
+// tokenFrom returns the token an export printed on stderr ("job token: ...").
+func tokenFrom(t *testing.T, stderr string) string {
+	t.Helper()
+	for _, l := range strings.Split(stderr, "\n") {
+		if tok, ok := strings.CutPrefix(l, "job token: "); ok {
+			return tok
+		}
+	}
+	t.Fatalf("no job token in\n%s", stderr)
+	return ""
+}
+
+// TestDownloadKeysAsExportDid: `export --out` and a later `download TOKEN`
+// of the same job write the same rows under the same neutral keys, with or
+// without --columns at export, though the token is all download has. TCSS
+// titles its columns its own way (the emulator's "Component"; Chinese in
+// the console), so the keys come from the columns the job asked for.
+func TestDownloadKeysAsExportDid(t *testing.T) {
+	emulate(t)
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		header  string
+		another string // a row that must be there
+	}{
+		{"components default columns", []string{"export", "components", "--emulator"},
+			"name,version,path,type,vul_count,image_id", "openssl,1.1.1k,/usr/lib64/libssl.so.1.1,SYSTEM_COMPONENT,5," + tencenttest.SeedImageID},
+		{"components chosen columns", []string{"export", "components", "--emulator", "--columns", "vul_count,name"},
+			"vul_count,name", "5,openssl"},
+		{"containers chosen columns", []string{"export", "containers", "--emulator", "--columns", "status,container_name"},
+			"status,container_name", "Running,nginx-web"},
+		{"vulnerabilities huawei default columns", []string{"export", "vulnerabilities", "--provider", "huawei", "--emulator"},
+			"name,cve_id,level,category,status,host_id,host_name,host_ip,component,first_seen,last_seen", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			exp := cli(context.Background(), append(tc.args, "--out", "-", "--interval", "10ms")...)
+			if exp.code != 0 {
+				t.Fatalf("export: exit %d\n%s", exp.code, exp.stderr)
+			}
+			dl := cli(context.Background(), "download", "--emulator", tokenFrom(t, exp.stderr), "--out", "-")
+			if dl.code != 0 {
+				t.Fatalf("download: exit %d\n%s", dl.code, dl.stderr)
+			}
+			if diff := cmp.Diff(exp.stdout, dl.stdout); diff != "" {
+				t.Errorf("download differs from export --out (-export +download):\n%s", diff)
+			}
+			if got, _, _ := strings.Cut(dl.stdout, "\n"); got != tc.header {
+				t.Errorf("download header %q, want %q", got, tc.header)
+			}
+			if tc.another != "" && !strings.Contains(dl.stdout, "\n"+tc.another+"\n") {
+				t.Errorf("download lacks the row %q:\n%s", tc.another, dl.stdout)
+			}
+		})
+	}
+}
+
+// TestDownloadColumnsChooseByKey: download --columns picks the job's
+// columns by key, in the order given, under the titles given; it never
+// retitles columns by position. A key the job lacks is refused before any
+// call.
+func TestDownloadColumnsChooseByKey(t *testing.T) {
+	ts, hs := emulate(t)
+	first := cli(context.Background(), "export", "containers", "--emulator", "--columns", "container_name,status")
+	if first.code != 0 {
+		t.Fatalf("export: exit %d\n%s", first.code, first.stderr)
+	}
+	tok := strings.TrimSpace(first.stdout)
+	r := cli(context.Background(), "download", "--emulator", tok, "--columns", "status:State,container_name", "--out", "-", "--interval", "10ms")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	lines := strings.Split(r.stdout, "\n")
+	if diff := cmp.Diff([]string{"State,container_name", "Running,nginx-web"}, lines[:2]); diff != "" {
+		t.Errorf("header and first row (-want +got):\n%s", diff)
+	}
+	before := ts.Requests() + hs.Requests()
+	r = cli(context.Background(), "download", "--emulator", tok, "--columns", "image_name", "--out", "-")
+	if r.code != exitInvalid || !strings.Contains(r.stderr, `--columns "image_name": the job's files have no such column; they have container_name, status`) {
+		t.Errorf("exit %d, want %d naming the column and the job's\n%s", r.code, exitInvalid, r.stderr)
+	}
+	if after := ts.Requests() + hs.Requests(); after != before {
+		t.Errorf("a refused --columns sent %d requests; want none", after-before)
+	}
+}
+
+// TestTokenColumns: the columns an export asked for ride in its token's
+// Scope; a token without them (made before they were recorded, or by the
+// library) still parses and gets the kind's defaults; a token whose
+// recorded columns are not the kind's is refused before any call.
+func TestTokenColumns(t *testing.T) {
+	ts, hs := emulate(t)
+	r := cli(context.Background(), "export", "components", "--emulator", "--columns", "name,version")
+	job, err := export.ParseToken(strings.TrimSpace(r.stdout))
+	if r.code != 0 || err != nil {
+		t.Fatalf("export: exit %d %v\n%s", r.code, err, r.stderr)
+	}
+	if got := job.Scope[scopeColumns]; got != "name,version" {
+		t.Errorf("Scope[%q] = %q, want name,version", scopeColumns, got)
+	}
+	if job.Scope["image_id"] != tencenttest.SeedImageID {
+		t.Errorf("the adapter's Scope is lost: %v", job.Scope)
+	}
+	r = cli(context.Background(), "export", "components", "--emulator")
+	if job, err := export.ParseToken(strings.TrimSpace(r.stdout)); err != nil || job.Scope[scopeColumns] != "" {
+		t.Errorf("no --columns: Scope %v (%v); want no recorded columns, the defaults", job.Scope, err)
+	}
+	a := &app{cat: newCatalog()}
+	for _, tc := range []struct {
+		scope string
+		want  []string
+		ok    bool
+	}{
+		{"", []string{"name", "version", "path", "type", "vul_count", "image_id"}, true}, // no key: the defaults
+		{"vul_count,name", []string{"vul_count", "name"}, true},
+		{"name,nope", nil, false},
+		{"name,name", nil, false},
+		{"name,", nil, false},
+	} {
+		job := export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "x", Scope: map[string]string{"image_id": "i"}}
+		if tc.scope != "" {
+			job.Scope[scopeColumns] = tc.scope
+		}
+		got, err := a.jobColumns(job)
+		if diff := cmp.Diff(tc.want, got); diff != "" || (err == nil) != tc.ok {
+			t.Errorf("Scope %q: %v, %v; want %v (ok %v)", tc.scope, got, err, tc.want, tc.ok)
+		}
+	}
+	bad, err := export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "00000000-0000-0000-0000-000000000000",
+		Scope: map[string]string{"image_id": tencenttest.SeedImageID, scopeColumns: "name,secret"}}.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := ts.Requests() + hs.Requests()
+	r = cli(context.Background(), "download", "--emulator", bad, "--out", "-")
+	if r.code != exitInvalid || !strings.Contains(r.stderr, "TOKEN: its columns") {
+		t.Errorf("exit %d, want %d naming TOKEN\n%s", r.code, exitInvalid, r.stderr)
+	}
+	if after := ts.Requests() + hs.Requests(); after != before {
+		t.Errorf("a bad token sent %d requests; want none", after-before)
+	}
+}
+
+func TestKeyHeader(t *testing.T) {
+	defaults := []string{"name", "version", "path"}
+	for _, tc := range []struct {
+		name   string
+		h      []string
+		asked  [][]string
+		want   []string
+		wantOK bool
+	}{
+		{"vendor titles keyed by position", []string{"Component", "version", "path"}, [][]string{defaults}, defaults, true},
+		{"already keyed, any order", []string{"path", "name", "version"}, [][]string{defaults}, []string{"path", "name", "version"}, true},
+		{"already keyed with extra columns", []string{"path", "name", "Extra", "version"}, [][]string{defaults}, []string{"path", "name", "Extra", "version"}, true},
+		{"a known title out of place", []string{"version", "Component", "path"}, [][]string{defaults}, []string{"version", "Component", "path"}, false},
+		{"another count", []string{"Component", "version"}, [][]string{defaults}, []string{"Component", "version"}, false},
+		{"the second list fits", []string{"Component", "version", "path"}, [][]string{{"name", "version"}, defaults}, defaults, true},
+		{"nothing asked", []string{"A", "B"}, nil, []string{"A", "B"}, false},
+	} {
+		got, ok := keyHeader(tc.h, tc.asked)
+		if diff := cmp.Diff(tc.want, got); diff != "" || ok != tc.wantOK {
+			t.Errorf("%s: ok %v, want %v; (-want +got):\n%s", tc.name, ok, tc.wantOK, diff)
+		}
+	}
+}
+
+// TestRowsKindKeysAFile: a vendor's file on disk is keyed by --kind's
+// default columns when it has all of them, and --columns picks from them.
+func TestRowsKindKeysAFile(t *testing.T) {
+	emulate(t)
+	dir := t.TempDir()
+	xlsx := filepath.Join(dir, "c.xlsx")
+	if r := cli(context.Background(), "export", "components", "--emulator", "--out", xlsx, "--quiet", "--interval", "10ms"); r.code != 0 {
+		t.Fatalf("export: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string // the first two lines
+	}{
+		{[]string{"rows", xlsx, "--kind", "components"}, []string{"name,version,path,type,vul_count,image_id", "openssl,1.1.1k,/usr/lib64/libssl.so.1.1,SYSTEM_COMPONENT,5," + tencenttest.SeedImageID}},
+		{[]string{"rows", xlsx, "--kind", "components", "--columns", "vul_count:Vulns,name"}, []string{"Vulns,name", "5,openssl"}},
+		{[]string{"rows", xlsx}, []string{"Component,Version,Path,Type,Vulnerabilities,Image ID", "openssl,1.1.1k,/usr/lib64/libssl.so.1.1,SYSTEM_COMPONENT,5," + tencenttest.SeedImageID}},
+	} {
+		r := cli(context.Background(), tc.args...)
+		if r.code != 0 {
+			t.Errorf("%q: exit %d\n%s", tc.args, r.code, r.stderr)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, strings.SplitN(r.stdout, "\n", 3)[:2]); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.args, diff)
+		}
+	}
+	r := cli(context.Background(), "rows", xlsx, "--columns", "name")
+	if r.code != exitInvalid || !strings.Contains(r.stderr, "--columns name: the file has no such column (its columns: Component, Version, Path, Type, Vulnerabilities, Image ID)") {
+		t.Errorf("a column the unkeyed file lacks: exit %d, want %d naming it\n%s", r.code, exitInvalid, r.stderr)
 	}
 }

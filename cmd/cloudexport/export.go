@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -243,6 +244,12 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 		fmt.Fprintf(a.stdout, "the %s request is valid; nothing was started (--dry-run)\n", kind)
 		return nil
 	}
+	asked := keys(cols)
+	if len(asked) == 0 {
+		asked = a.cat.columns(name, kind)
+	} else {
+		job = withColumns(job, asked)
+	}
 	tok, err := job.Token()
 	if err != nil {
 		return err
@@ -263,7 +270,7 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	st, err := a.wait(ctx, p, job, f.waitFlags)
 	r.set(st)
 	if err == nil && d != nil {
-		err = a.save(ctx, p, st, d, cols, 0, r)
+		err = a.save(ctx, p, st, d, a.plan(asked, cols), 0, r)
 	}
 	if err != nil && !a.jsonMode() {
 		next := "wait"
@@ -289,6 +296,57 @@ func emulatorFlag(a *app) string {
 		return "--emulator "
 	}
 	return ""
+}
+
+// scopeColumns is the Job.Scope key under which this command records the
+// columns a job was asked for (neutral keys, comma-joined, in order), so that
+// a later download of its token keys the vendor's titles as the export
+// would have. A job asked for no columns has the kind's defaults and no key.
+const scopeColumns = "columns"
+
+// withColumns returns job with the asked columns recorded in its Scope (a
+// copy), unless its adapter recorded some already.
+func withColumns(job export.Job, asked []string) export.Job {
+	if _, ok := job.Scope[scopeColumns]; ok {
+		return job
+	}
+	scope := make(map[string]string, len(job.Scope)+1)
+	for k, v := range job.Scope {
+		scope[k] = v
+	}
+	scope[scopeColumns] = strings.Join(asked, ",")
+	job.Scope = scope
+	return job
+}
+
+// jobColumns returns the columns a job's files were asked to have, in order:
+// those recorded in its Scope (checked, since a token comes from outside),
+// else its kind's default columns on its provider. A token made before
+// columns were recorded has none and gets the defaults.
+func (a *app) jobColumns(job export.Job) ([]string, error) {
+	known := a.cat.columns(job.Provider, job.Kind)
+	s, ok := job.Scope[scopeColumns]
+	if !ok {
+		return known, nil
+	}
+	asked := strings.Split(s, ",")
+	for i, k := range asked {
+		if !slices.Contains(known, k) || slices.Contains(asked[:i], k) {
+			return nil, invalidf("TOKEN: its columns %q are not distinct %s %s columns (%s)", s, job.Provider, job.Kind, orNone(known))
+		}
+	}
+	return asked, nil
+}
+
+// plan is how this command keys and writes the rows of a job whose files
+// were asked for the columns asked: want chosen, in order, under their
+// titles (nil = every column under its key).
+func (a *app) plan(asked []string, want []export.Column) columnPlan {
+	p := columnPlan{want: want, note: a.note}
+	if len(asked) > 0 {
+		p.asked = [][]string{asked}
+	}
+	return p
 }
 
 func keys(cols []export.Column) []string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -229,9 +230,15 @@ func (a *app) downloadCommand() *cobra.Command {
 still running. --out says what to write: .csv, .jsonl or .json for rows (- for csv
 on stdout), .xlsx or .zip for the vendor's original file. A job with several files
 is written as one table of rows, or as FILE, FILE-2, ... for original files;
---file N takes only the N-th.`,
+--file N takes only the N-th.
+
+Rows are keyed as 'export --out' keys them: by the columns the export asked for
+(the token records them), else the kind's default columns, in neutral keys
+whatever titles the vendor wrote. --columns key1,key2:Title chooses, orders and
+titles the columns written, from the job's.`,
 		Example: `  cloudexport download "$TOKEN" --out components.csv
   cloudexport download "$TOKEN" --out - | head
+  cloudexport download "$TOKEN" --columns vul_count:Vulns,name --out top.csv
   cloudexport download "$TOKEN" --file 1 --out original.xlsx --force`,
 		Args: exactArgs(1, "TOKEN"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
@@ -245,7 +252,7 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 			if err != nil {
 				return err
 			}
-			columns, err := parseColumns(cols)
+			want, err := parseColumns(cols)
 			if err != nil {
 				return err
 			}
@@ -262,6 +269,13 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 			if err := checkRowsFit(job.Kind, d); err != nil {
 				return err
 			}
+			asked, err := a.jobColumns(job)
+			if err != nil {
+				return err
+			}
+			if err := checkWanted(want, asked, job); err != nil {
+				return err
+			}
 			p, err := a.openJob(job)
 			if err != nil {
 				return err
@@ -275,7 +289,7 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 			}
 			r.set(st)
 			if err == nil {
-				err = a.save(cmd.Context(), p, st, d, columns, file, r)
+				err = a.save(cmd.Context(), p, st, d, a.plan(asked, want), file, r)
 			}
 			return a.finish(r, d, err)
 		}),
@@ -285,8 +299,22 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 	fs.StringVar(&out, "out", "", "where to write: FILE.csv|.jsonl|.json (rows), FILE.xlsx|.zip (original), - (csv on stdout)")
 	fs.BoolVar(&force, "force", false, "overwrite --out if it exists")
 	fs.IntVar(&file, "file", 0, "download only the N-th file of the job (1-based); 0 = all")
-	fs.StringVar(&cols, "columns", "", "titles for the rows' header: key1,key2:Header (as given to export)")
+	fs.StringVar(&cols, "columns", "", "the columns to write, in order: key1,key2:Title (default all the job's, by key)")
 	return cmd
+}
+
+// checkWanted refuses, before any call, a --columns key that a job whose
+// files have the columns asked cannot give.
+func checkWanted(want []export.Column, asked []string, job export.Job) error {
+	if len(asked) == 0 {
+		return nil // columns unknown here: the file's header says
+	}
+	for _, c := range want {
+		if !slices.Contains(asked, c.Key) {
+			return invalidf("--columns %q: the job's files have no such column; they have %s", c.Key, strings.Join(asked, ", "))
+		}
+	}
+	return nil
 }
 
 // checkOut checks --out and that it can go with --output.
@@ -322,7 +350,7 @@ func (a *app) finish(r *statusResult, d *dest, err error) error {
 }
 
 // save writes a finished job's files to d: rows, or the original files.
-func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d *dest, cols []export.Column, only int, r *statusResult) error {
+func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d *dest, plan columnPlan, only int, r *statusResult) error {
 	files := st.Files
 	if only > 0 {
 		if only > len(files) {
@@ -373,7 +401,7 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 			if err != nil {
 				return err
 			}
-			src, err := openRows(keepColumns(prog.reader(rc), rc), cols)
+			src, err := openRows(keepColumns(prog.reader(rc), rc), plan)
 			if err != nil {
 				rc.Close()
 				return err

@@ -137,6 +137,12 @@ func (c *catalog) limits(kind export.Kind, names ...string) (filters, columns []
 	return filters, columns
 }
 
+// columns returns the default columns of kind on the named provider, in
+// the order its files have them when no columns are asked for.
+func (c *catalog) columns(name string, kind export.Kind) []string {
+	return c.caps[name].Exports[kind].Columns
+}
+
 // chooseProvider picks the provider for kind: the one asked for with
 // --provider, or the only one that serves it.
 func (c *catalog) chooseProvider(kind export.Kind, asked string) (string, error) {
