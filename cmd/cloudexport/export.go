@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/tencent"
 )
 
 // exportFlags are the flags every export kind shares.
@@ -73,6 +74,12 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	filters, columns := a.cat.limits(kind, servers...)
 	long := fmt.Sprintf("Export %s (served by %s).\n\nFilters: %s\nColumns: %s\n\n%s", kind, strings.Join(servers, " and "),
 		orNone(filters), orNone(columns), filterHelp)
+	// Tencent's results come from download links, which --download-host
+	// widens (machine images stay in the user's bucket).
+	downloads := slices.Contains(servers, tencent.Name) && spec.elsewhere == ""
+	if downloads {
+		long += "\n\n" + downloadHostsHelp
+	}
 	example := spec.example
 	if example == "" {
 		example = fmt.Sprintf("  cloudexport export %s --provider %s --wait --out %s.csv", kind, servers[0], kind)
@@ -105,6 +112,9 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	fs.StringVar(&f.out, "out", "", "write the result: FILE.csv|.jsonl|.json (rows), FILE.xlsx|.zip (original), - (csv on stdout)")
 	fs.BoolVar(&f.force, "force", false, "overwrite --out if it exists")
 	f.waitFlags.add(fs)
+	if downloads {
+		a.dl.add(fs)
+	}
 
 	_ = cmd.RegisterFlagCompletionFunc("provider", fixedCompletion(servers...))
 	_ = cmd.RegisterFlagCompletionFunc("filter", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -194,6 +204,9 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 		return err
 	}
 	if err := f.waitFlags.check(); err != nil {
+		return err
+	}
+	if err := a.dl.check(); err != nil {
 		return err
 	}
 	name, err := a.cat.chooseProvider(kind, f.provider)

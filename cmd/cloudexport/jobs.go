@@ -235,11 +235,15 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 Rows are keyed as 'export --out' keys them: by the columns the export asked for
 (the token records them), else the kind's default columns, in neutral keys
 whatever titles the vendor wrote. --columns key1,key2:Title chooses, orders and
-titles the columns written, from the job's.`,
+titles the columns written, from the job's.
+
+` + downloadHostsHelp,
 		Example: `  cloudexport download "$TOKEN" --out components.csv
   cloudexport download "$TOKEN" --out - | head
   cloudexport download "$TOKEN" --columns vul_count:Vulns,name --out top.csv
-  cloudexport download "$TOKEN" --file 1 --out original.xlsx --force`,
+  cloudexport download "$TOKEN" --file 1 --out original.xlsx --force
+  # From inside Tencent Cloud, over COS's intranet domain
+  cloudexport download "$TOKEN" --private-download-host '*.cos-internal.ap-guangzhou.tencentcos.cn' --out c.csv`,
 		Args: exactArgs(1, "TOKEN"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if err := w.check(); err != nil {
@@ -258,6 +262,9 @@ titles the columns written, from the job's.`,
 			}
 			if file < 0 {
 				return usagef("--file %d: want 1 or more", file)
+			}
+			if err := a.dl.check(); err != nil {
+				return err
 			}
 			job, err := parseJob(args[0])
 			if err != nil {
@@ -299,6 +306,7 @@ titles the columns written, from the job's.`,
 	fs.StringVar(&out, "out", "", "where to write: FILE.csv|.jsonl|.json (rows), FILE.xlsx|.zip (original), - (csv on stdout)")
 	fs.BoolVar(&force, "force", false, "overwrite --out if it exists")
 	fs.IntVar(&file, "file", 0, "download only the N-th file of the job (1-based); 0 = all")
+	a.dl.add(fs)
 	fs.StringVar(&cols, "columns", "", "the columns to write, in order: key1,key2:Title (default all the job's, by key)")
 	return cmd
 }

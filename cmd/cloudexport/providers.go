@@ -230,9 +230,13 @@ func (a *app) openNew(name string) (provider.Provider, error) {
 				opts = srv.Options()
 			}
 		}
+		a.dl.apply(&opts)
 		p, err := tencent.New(opts)
 		return p, speakFlags(err, nil)
 	case huawei.Name:
+		if a.dl.given() {
+			a.note("--download-host and --private-download-host are for Tencent's download links; Huawei serves its files from its API endpoint")
+		}
 		opts := huawei.Options{Region: firstNonEmpty(a.region, os.Getenv(envHuaweiRegion)), ROMAInstanceID: os.Getenv(envROMAInstance)}
 		if a.emulator {
 			if url := runningEmulator(name); url != "" {
