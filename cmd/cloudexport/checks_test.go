@@ -320,3 +320,68 @@ func TestRowsKindKeysAFile(t *testing.T) {
 		t.Errorf("a column the unkeyed file lacks: exit %d, want %d naming it\n%s", r.code, exitInvalid, r.stderr)
 	}
 }
+
+// TestHelpShowsWhatTheKindTakes: a kind's help lists only the request flags
+// one of its providers takes; the others are still parsed, so the provider
+// refuses them with its reason (exit 3), not as unknown flags.
+func TestHelpShowsWhatTheKindTakes(t *testing.T) {
+	ts, hs := emulate(t)
+	flagsOf := func(kind string) string {
+		r := cli(context.Background(), "export", kind, "--help")
+		_, flags, _ := strings.Cut(r.stdout, "\nFlags:\n")
+		flags, _, _ = strings.Cut(flags, "\nGlobal Flags:")
+		return flags
+	}
+	for _, tc := range []struct {
+		kind       string
+		shown, not []string
+	}{
+		{"assets", []string{"--app", "--out", "--wait"}, []string{"--filter", "--columns", "--sort", "--offset", "--limit", "--provider", "--download-host"}},
+		{"machine-images", []string{"--bucket", "--wait"}, []string{"--out", "--force", "--filter", "--columns", "--download-host"}},
+		{"components", []string{"--filter", "--columns", "--sort", "--offset", "--limit", "--download-host", "--private-download-host"}, []string{"--provider"}},
+		{"vulnerabilities", []string{"--provider", "--filter", "--columns", "--offset", "--limit", "--download-host"}, []string{"--sort"}},
+	} {
+		flags := flagsOf(tc.kind)
+		for _, f := range tc.shown {
+			if !strings.Contains(flags, f+" ") {
+				t.Errorf("export %s --help does not list %s:\n%s", tc.kind, f, flags)
+			}
+		}
+		for _, f := range tc.not {
+			if strings.Contains(flags, f+" ") {
+				t.Errorf("export %s --help lists %s, which it does not take:\n%s", tc.kind, f, flags)
+			}
+		}
+	}
+	before := ts.Requests() + hs.Requests()
+	for _, args := range [][]string{
+		{"export", "assets", "--emulator", "--filter", "type=app"},
+		{"export", "assets", "--emulator", "--sort", "name"},
+		{"export", "machine-images", "--emulator", "--columns", "name"},
+	} {
+		if r := cli(context.Background(), args...); r.code != exitInvalid || !strings.Contains(r.stderr, "exports") {
+			t.Errorf("%q: exit %d, want %d with the provider's reason\n%s", args, r.code, exitInvalid, r.stderr)
+		}
+	}
+	if after := ts.Requests() + hs.Requests(); after != before {
+		t.Errorf("refused flags sent %d requests; want none", after-before)
+	}
+}
+
+// TestRowsOfAnArchiveAsCSV: the csv refusal of a ROMA archive read from disk
+// does not offer --file, which rows does not have.
+func TestRowsOfAnArchiveAsCSV(t *testing.T) {
+	emulate(t)
+	zip := filepath.Join(t.TempDir(), "a.zip")
+	if r := cli(context.Background(), "export", "assets", "--emulator", "--out", zip, "--quiet", "--interval", "10ms"); r.code != 0 {
+		t.Fatalf("export: exit %d\n%s", r.code, r.stderr)
+	}
+	r := cli(context.Background(), "rows", zip)
+	if r.code != exitInvalid || !strings.Contains(r.stderr, "csv has one header") || strings.Contains(r.stderr, "--file") {
+		t.Errorf("exit %d, want %d without --file in the advice\n%s", r.code, exitInvalid, r.stderr)
+	}
+	r = cli(context.Background(), "rows", zip, "--kind", "assets")
+	if r.code != exitInvalid || r.stdout != "" || !strings.Contains(r.stderr, "an assets archive holds a csv manifest") {
+		t.Errorf("--kind assets: exit %d with stdout %q, want %d before reading\n%s", r.code, r.stdout, exitInvalid, r.stderr)
+	}
+}

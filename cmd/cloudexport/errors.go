@@ -28,7 +28,7 @@ const exitCodesHelp = `Exit codes:
   0    success
   1    any other error (network, vendor outage, ...)
   2    usage: unknown command or flag, malformed flag value
-  3    invalid input: a value the provider or the CLI refuses (--image, --filter, a token, a file)
+  3    invalid input: a value the provider or the CLI refuses (--image, --filter, --out, a token, a file)
   4    permission denied: credentials missing, wrong or not allowed
   5    not found: the job, file or resource does not exist
   6    the export job failed (the vendor's reason is printed)

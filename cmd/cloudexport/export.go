@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/tencent"
 )
 
@@ -72,14 +73,11 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	spec, hasSpec := targets[kind]
 	servers := a.cat.servers(kind)
 	filters, columns := a.cat.limits(kind, servers...)
-	long := fmt.Sprintf("Export %s (served by %s).\n\nFilters: %s\nColumns: %s\n\n%s", kind, strings.Join(servers, " and "),
-		orNone(filters), orNone(columns), filterHelp)
+	takes := a.cat.takes(kind, servers...)
 	// Tencent's results come from download links, which --download-host
 	// widens (machine images stay in the user's bucket).
 	downloads := slices.Contains(servers, tencent.Name) && spec.elsewhere == ""
-	if downloads {
-		long += "\n\n" + downloadHostsHelp
-	}
+	long := kindHelp(kind, servers, a.cat.byProvider(kind, servers), spec, downloads)
 	example := spec.example
 	if example == "" {
 		example = fmt.Sprintf("  cloudexport export %s --provider %s --wait --out %s.csv", kind, servers[0], kind)
@@ -115,6 +113,25 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	if downloads {
 		a.dl.add(fs)
 	}
+	if spec.elsewhere != "" {
+		fs.Lookup("wait").Usage = "wait for the job to end and show where its results are"
+	}
+	// Flags no provider of the kind takes stay out of its help; given
+	// anyway, the provider refuses them with its reason.
+	for flag, hide := range map[string]bool{
+		"provider": len(servers) < 2,
+		"filter":   len(filters) == 0,
+		"columns":  len(columns) == 0,
+		"sort":     !takes.Sort,
+		"offset":   !takes.Offset,
+		"limit":    takes.MaxLimit == 0,
+		"out":      spec.elsewhere != "",
+		"force":    spec.elsewhere != "",
+	} {
+		if hide {
+			_ = fs.MarkHidden(flag)
+		}
+	}
 
 	_ = cmd.RegisterFlagCompletionFunc("provider", fixedCompletion(servers...))
 	_ = cmd.RegisterFlagCompletionFunc("filter", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -140,11 +157,80 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	return cmd
 }
 
+// kindHelp is the long help of `export KIND`: who serves it, and the
+// request flags it takes, with each provider's filters and columns when
+// they differ.
+func kindHelp(kind export.Kind, servers []string, lims map[string]provider.Limits, spec targetSpec, downloads bool) string {
+	list := func(of func(provider.Limits) []string) string {
+		var per []string
+		same := true
+		for _, name := range servers {
+			l := of(lims[name])
+			same = same && slices.Equal(l, of(lims[servers[0]]))
+			if len(l) > 0 {
+				per = append(per, name+": "+strings.Join(l, ", "))
+			}
+		}
+		if same {
+			return strings.Join(of(lims[servers[0]]), ", ")
+		}
+		return strings.Join(per, "; ")
+	}
+	filters := list(func(l provider.Limits) []string { return l.Filters })
+	columns := list(func(l provider.Limits) []string { return l.Columns })
+	var b strings.Builder
+	fmt.Fprintf(&b, "Export %s (served by %s).\n", kind, strings.Join(servers, " and "))
+	if filters != "" {
+		fmt.Fprintf(&b, "\nFilters: %s", filters)
+	}
+	if columns != "" {
+		fmt.Fprintf(&b, "\nColumns: %s", columns)
+	}
+	if filters+columns != "" {
+		b.WriteString("\n")
+	}
+	var how []string
+	if filters != "" {
+		how = append(how, filterHelp)
+	}
+	if columns != "" {
+		how = append(how, columnsHelp)
+	}
+	if spec.elsewhere != "" {
+		how = append(how, fmt.Sprintf("The results are not downloaded: %s; --wait shows where.", spec.elsewhere))
+	} else {
+		how = append(how, "--out implies --wait and is checked before the job is created.")
+	}
+	b.WriteString("\n" + wrap(strings.Join(how, " "), 80))
+	if downloads {
+		b.WriteString("\n\n" + downloadHostsHelp)
+	}
+	return b.String()
+}
+
 const filterHelp = `--filter field=v1,v2 keeps rows whose field equals any value; field~text keeps
 rows whose field contains text; field=FROM..TO keeps a time range (RFC 3339 or
-YYYY-MM-DD; a date as TO includes that whole day; either end may be empty).
---columns key1,key2:Title chooses and orders columns (Title renames one in the
-output). --out implies --wait and is checked before the job is created.`
+YYYY-MM-DD; a date as TO includes that whole day; either end may be empty).`
+
+const columnsHelp = `--columns key1,key2:Title chooses and orders columns (Title renames one in the output).`
+
+// wrap re-flows text into lines of at most width characters.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		if n > 0 && n+1+len([]rune(w)) > width {
+			b.WriteString("\n")
+			n = 0
+		} else if n > 0 {
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += len([]rune(w))
+	}
+	return b.String()
+}
 
 func orNone(s []string) string {
 	if len(s) == 0 {

@@ -401,6 +401,7 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 		return nil
 	}
 	return a.writeRows(d, r, func(c *rowCopier) error {
+		c.files = len(files)
 		for _, f := range files {
 			rc, prog, err := open(f)
 			if errors.Is(err, provider.ErrUnsupported) {

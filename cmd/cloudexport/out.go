@@ -6,14 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/cloudexport/cloudexport/provider"
 )
 
 // Output formats of --out.
@@ -214,6 +211,7 @@ type rowCopier struct {
 	w      rowWriter
 	header []string
 	rows   int
+	files  int // the job's files being copied (0 for a file on disk)
 }
 
 func (c *rowCopier) copy(src rowSource) error {
@@ -254,5 +252,9 @@ func (c *rowCopier) setHeader(h []string) error {
 		c.header = slices.Clone(h)
 		return c.w.header(c.header)
 	}
-	return &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf("--out: csv has one header, but the rows change columns (%s, then %s); write JSON Lines (.jsonl) or JSON, the original file (.xlsx or .zip), or one file at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))}
+	alt := "JSON Lines (.jsonl) or JSON, or the original file (.xlsx or .zip)"
+	if c.files > 1 {
+		alt = "JSON Lines (.jsonl) or JSON, the original files (.xlsx or .zip), or one file at a time with 'cloudexport download TOKEN --file N'"
+	}
+	return invalidf("--out: csv has one header, but the rows change columns (%s, then %s); write %s", strings.Join(c.header, ","), strings.Join(h, ","), alt)
 }

@@ -137,6 +137,28 @@ func (c *catalog) limits(kind export.Kind, names ...string) (filters, columns []
 	return filters, columns
 }
 
+// byProvider returns the limits of kind on each named provider.
+func (c *catalog) byProvider(kind export.Kind, names []string) map[string]provider.Limits {
+	out := make(map[string]provider.Limits, len(names))
+	for _, name := range names {
+		out[name] = c.caps[name].Exports[kind]
+	}
+	return out
+}
+
+// takes returns what any of the named providers accepts for kind: Sort
+// and Offset if one takes them, the largest MaxLimit.
+func (c *catalog) takes(kind export.Kind, names ...string) provider.Limits {
+	var out provider.Limits
+	for _, name := range names {
+		lim := c.caps[name].Exports[kind]
+		out.Sort = out.Sort || lim.Sort
+		out.Offset = out.Offset || lim.Offset
+		out.MaxLimit = max(out.MaxLimit, lim.MaxLimit)
+	}
+	return out
+}
+
 // columns returns the default columns of kind on the named provider, in
 // the order its files have them when no columns are asked for.
 func (c *catalog) columns(name string, kind export.Kind) []string {
