@@ -385,3 +385,23 @@ func TestRowsOfAnArchiveAsCSV(t *testing.T) {
 		t.Errorf("--kind assets: exit %d with stdout %q, want %d before reading\n%s", r.code, r.stdout, exitInvalid, r.stderr)
 	}
 }
+
+// TestFlagsWithoutEffectAreNamed: flags that would be silently ignored are
+// refused (download --columns with an original file) or noted (export
+// --timeout without waiting).
+func TestFlagsWithoutEffectAreNamed(t *testing.T) {
+	ts, hs := emulate(t)
+	tok := strings.TrimSpace(cli(context.Background(), "export", "containers", "--emulator").stdout)
+	before := ts.Requests() + hs.Requests()
+	r := cli(context.Background(), "download", "--emulator", tok, "--columns", "status", "--out", filepath.Join(t.TempDir(), "c.xlsx"))
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--columns chooses the columns of rows") {
+		t.Errorf("download --columns with .xlsx: exit %d, want %d\n%s", r.code, exitUsage, r.stderr)
+	}
+	if after := ts.Requests() + hs.Requests(); after != before {
+		t.Errorf("sent %d requests; want none", after-before)
+	}
+	r = cli(context.Background(), "export", "containers", "--emulator", "--timeout", "1m")
+	if r.code != 0 || !strings.Contains(r.stderr, "--timeout and --interval apply while waiting") {
+		t.Errorf("export --timeout without --wait: exit %d, want 0 with a note\n%s", r.code, r.stderr)
+	}
+}

@@ -309,6 +309,9 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	if err := checkRowsFit(kind, d); err != nil {
 		return err
 	}
+	if !f.wait && !f.dryRun && d == nil && (cmd.Flags().Changed("timeout") || cmd.Flags().Changed("interval")) {
+		a.note("--timeout and --interval apply while waiting; without --wait or --out the job is not waited for")
+	}
 	// Rows are written by this tool, which applies custom titles itself, so
 	// the vendor is asked for keys only (TCSS cannot rename its columns).
 	req.Columns = cols

@@ -260,6 +260,9 @@ titles the columns written, from the job's.
 			if err != nil {
 				return err
 			}
+			if len(want) > 0 && !d.rows() {
+				return usagef("--columns chooses the columns of rows, but --out %q writes the vendor's original file; drop --columns or write .csv, .jsonl or .json", out)
+			}
 			if file < 0 {
 				return usagef("--file %d: want 1 or more", file)
 			}
