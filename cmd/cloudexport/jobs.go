@@ -283,7 +283,7 @@ titles the columns written, from the job's.
 			if err != nil {
 				return err
 			}
-			if err := checkWanted(want, asked, job); err != nil {
+			if err := checkWanted(want, asked); err != nil {
 				return err
 			}
 			p, err := a.openJob(job)
@@ -316,7 +316,7 @@ titles the columns written, from the job's.
 
 // checkWanted refuses, before any call, a --columns key that a job whose
 // files have the columns asked cannot give.
-func checkWanted(want []export.Column, asked []string, job export.Job) error {
+func checkWanted(want []export.Column, asked []string) error {
 	if len(asked) == 0 {
 		return nil // columns unknown here: the file's header says
 	}
