@@ -230,6 +230,14 @@ func TestTokenColumns(t *testing.T) {
 		t.Errorf("no --columns: Scope %v (%v); want no recorded columns, the defaults", job.Scope, err)
 	}
 	a := &app{cat: newCatalog()}
+	// A token printed by the version before columns were recorded (the
+	// README's session): it parses, and its job gets the defaults.
+	const older = "ce1.eyJwIjoidGVuY2VudCIsInMiOiJ0Y3NzIiwiayI6ImNvbXBvbmVudHMiLCJpIjoiMWZhZWQ3ODYtMmQ2OC1lMDJkLWU0NGEtYTA1MTViMmFiNDRhIiwiciI6ImFwLWd1YW5nemhvdSIsInNjIjp7ImltYWdlX2lkIjoic2hhMjU2OjNmNWE2YzJkOWU4YjdhMWYwYzRkMmU2YjhhOWYxYzNkNWU3YTliMGMyZDRmNmU4YTFiM2M1ZDdlOWYwYTJiNGMifSwiYyI6MTc5NTgzMjI1MjU1MX0"
+	if job, err := parseJob(older); err != nil {
+		t.Errorf("an older token: %v", err)
+	} else if got, err := a.jobColumns(job); err != nil || len(got) != 6 || got[0] != "name" {
+		t.Errorf("an older token's columns: %v, %v; want the 6 defaults", got, err)
+	}
 	for _, tc := range []struct {
 		scope string
 		want  []string
