@@ -28,7 +28,7 @@ const exitCodesHelp = `Exit codes:
   0    success
   1    any other error (network, vendor outage, ...)
   2    usage: unknown command or flag, malformed flag value
-  3    invalid input: a value the provider or the CLI refuses (--image, --filter, a token, a file)
+  3    invalid input: a value the provider or the CLI refuses (--image, --filter, --out, a token, a file)
   4    permission denied: credentials missing, wrong or not allowed
   5    not found: the job, file or resource does not exist
   6    the export job failed (the vendor's reason is printed)
@@ -43,6 +43,13 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// invalidf is a well-formed value this command refuses on its own, before
+// any call: an --out whose directory is missing, a file that exists, a
+// result the kind cannot give. It exits 3, like a value the provider refuses.
+func invalidf(format string, args ...any) error {
+	return &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf(format, args...)}
 }
 
 // timeoutError says --timeout elapsed. It exits 7.

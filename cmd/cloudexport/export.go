@@ -2,11 +2,14 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
+	"github.com/cloudexport/cloudexport/tencent"
 )
 
 // exportFlags are the flags every export kind shares.
@@ -70,8 +73,11 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	spec, hasSpec := targets[kind]
 	servers := a.cat.servers(kind)
 	filters, columns := a.cat.limits(kind, servers...)
-	long := fmt.Sprintf("Export %s (served by %s).\n\nFilters: %s\nColumns: %s\n\n%s", kind, strings.Join(servers, " and "),
-		orNone(filters), orNone(columns), filterHelp)
+	takes := a.cat.takes(kind, servers...)
+	// Tencent's results come from download links, which --download-host
+	// widens (machine images stay in the user's bucket).
+	downloads := slices.Contains(servers, tencent.Name) && spec.elsewhere == ""
+	long := kindHelp(kind, servers, a.cat.byProvider(kind, servers), spec, downloads)
 	example := spec.example
 	if example == "" {
 		example = fmt.Sprintf("  cloudexport export %s --provider %s --wait --out %s.csv", kind, servers[0], kind)
@@ -104,6 +110,28 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	fs.StringVar(&f.out, "out", "", "write the result: FILE.csv|.jsonl|.json (rows), FILE.xlsx|.zip (original), - (csv on stdout)")
 	fs.BoolVar(&f.force, "force", false, "overwrite --out if it exists")
 	f.waitFlags.add(fs)
+	if downloads {
+		a.dl.add(fs)
+	}
+	if spec.elsewhere != "" {
+		fs.Lookup("wait").Usage = "wait for the job to end and show where its results are"
+	}
+	// Flags no provider of the kind takes stay out of its help; given
+	// anyway, the provider refuses them with its reason.
+	for flag, hide := range map[string]bool{
+		"provider": len(servers) < 2,
+		"filter":   len(filters) == 0,
+		"columns":  len(columns) == 0,
+		"sort":     !takes.Sort,
+		"offset":   !takes.Offset,
+		"limit":    takes.MaxLimit == 0,
+		"out":      spec.elsewhere != "",
+		"force":    spec.elsewhere != "",
+	} {
+		if hide {
+			_ = fs.MarkHidden(flag)
+		}
+	}
 
 	_ = cmd.RegisterFlagCompletionFunc("provider", fixedCompletion(servers...))
 	_ = cmd.RegisterFlagCompletionFunc("filter", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -129,11 +157,80 @@ func (a *app) exportKindCommand(kind export.Kind) *cobra.Command {
 	return cmd
 }
 
+// kindHelp is the long help of `export KIND`: who serves it, and the
+// request flags it takes, with each provider's filters and columns when
+// they differ.
+func kindHelp(kind export.Kind, servers []string, lims map[string]provider.Limits, spec targetSpec, downloads bool) string {
+	list := func(of func(provider.Limits) []string) string {
+		var per []string
+		same := true
+		for _, name := range servers {
+			l := of(lims[name])
+			same = same && slices.Equal(l, of(lims[servers[0]]))
+			if len(l) > 0 {
+				per = append(per, name+": "+strings.Join(l, ", "))
+			}
+		}
+		if same {
+			return strings.Join(of(lims[servers[0]]), ", ")
+		}
+		return strings.Join(per, "; ")
+	}
+	filters := list(func(l provider.Limits) []string { return l.Filters })
+	columns := list(func(l provider.Limits) []string { return l.Columns })
+	var b strings.Builder
+	fmt.Fprintf(&b, "Export %s (served by %s).\n", kind, strings.Join(servers, " and "))
+	if filters != "" {
+		fmt.Fprintf(&b, "\nFilters: %s", filters)
+	}
+	if columns != "" {
+		fmt.Fprintf(&b, "\nColumns: %s", columns)
+	}
+	if filters+columns != "" {
+		b.WriteString("\n")
+	}
+	var how []string
+	if filters != "" {
+		how = append(how, filterHelp)
+	}
+	if columns != "" {
+		how = append(how, columnsHelp)
+	}
+	if spec.elsewhere != "" {
+		how = append(how, fmt.Sprintf("The results are not downloaded: %s; --wait shows where.", spec.elsewhere))
+	} else {
+		how = append(how, "--out implies --wait and is checked before the job is created.")
+	}
+	b.WriteString("\n" + wrap(strings.Join(how, " "), 80))
+	if downloads {
+		b.WriteString("\n\n" + downloadHostsHelp)
+	}
+	return b.String()
+}
+
 const filterHelp = `--filter field=v1,v2 keeps rows whose field equals any value; field~text keeps
 rows whose field contains text; field=FROM..TO keeps a time range (RFC 3339 or
-YYYY-MM-DD; a date as TO includes that whole day; either end may be empty).
---columns key1,key2:Title chooses and orders columns (Title renames one in the
-output). --out implies --wait and is checked before the job is created.`
+YYYY-MM-DD; a date as TO includes that whole day; either end may be empty).`
+
+const columnsHelp = `--columns key1,key2:Title chooses and orders columns (Title renames one in the output).`
+
+// wrap re-flows text into lines of at most width characters.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		if n > 0 && n+1+len([]rune(w)) > width {
+			b.WriteString("\n")
+			n = 0
+		} else if n > 0 {
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += len([]rune(w))
+	}
+	return b.String()
+}
 
 func orNone(s []string) string {
 	if len(s) == 0 {
@@ -195,6 +292,9 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	if err := f.waitFlags.check(); err != nil {
 		return err
 	}
+	if err := a.dl.check(); err != nil {
+		return err
+	}
 	name, err := a.cat.chooseProvider(kind, f.provider)
 	if err != nil {
 		return err
@@ -205,6 +305,12 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	d, err := a.checkOut(f.out, f.force)
 	if err != nil {
 		return err
+	}
+	if err := checkRowsFit(kind, d); err != nil {
+		return err
+	}
+	if !f.wait && !f.dryRun && d == nil && (cmd.Flags().Changed("timeout") || cmd.Flags().Changed("interval")) {
+		a.note("--timeout and --interval apply while waiting; without --wait or --out the job is not waited for")
 	}
 	// Rows are written by this tool, which applies custom titles itself, so
 	// the vendor is asked for keys only (TCSS cannot rename its columns).
@@ -240,6 +346,12 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 		fmt.Fprintf(a.stdout, "the %s request is valid; nothing was started (--dry-run)\n", kind)
 		return nil
 	}
+	asked := keys(cols)
+	if len(asked) == 0 {
+		asked = a.cat.columns(name, kind)
+	} else {
+		job = withColumns(job, asked)
+	}
 	tok, err := job.Token()
 	if err != nil {
 		return err
@@ -260,7 +372,7 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	st, err := a.wait(ctx, p, job, f.waitFlags)
 	r.set(st)
 	if err == nil && d != nil {
-		err = a.save(ctx, p, st, d, cols, 0, r)
+		err = a.save(ctx, p, st, d, a.plan(asked, cols), 0, r)
 	}
 	if err != nil && !a.jsonMode() {
 		next := "wait"
@@ -272,11 +384,71 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 	return a.finish(r, d, err)
 }
 
+// checkRowsFit refuses, before any call, rows in a format the kind's
+// results cannot fill: csv for results whose columns change part way.
+func checkRowsFit(kind export.Kind, d *dest) error {
+	if spec := targets[kind]; d != nil && d.format == formatCSV && spec.mixed != "" {
+		return invalidf("--out %q: %s, and csv has one header; write .jsonl or .json rows, or the original .zip", d.path, spec.mixed)
+	}
+	return nil
+}
+
 func emulatorFlag(a *app) string {
 	if a.emulator {
 		return "--emulator "
 	}
 	return ""
+}
+
+// scopeColumns is the Job.Scope key under which this command records the
+// columns a job was asked for (neutral keys, comma-joined, in order), so that
+// a later download of its token keys the vendor's titles as the export
+// would have. A job asked for no columns has the kind's defaults and no key.
+const scopeColumns = "columns"
+
+// withColumns returns job with the asked columns recorded in its Scope (a
+// copy), unless its adapter recorded some already.
+func withColumns(job export.Job, asked []string) export.Job {
+	if _, ok := job.Scope[scopeColumns]; ok {
+		return job
+	}
+	scope := make(map[string]string, len(job.Scope)+1)
+	for k, v := range job.Scope {
+		scope[k] = v
+	}
+	scope[scopeColumns] = strings.Join(asked, ",")
+	job.Scope = scope
+	return job
+}
+
+// jobColumns returns the columns a job's files were asked to have, in order:
+// those recorded in its Scope (checked, since a token comes from outside),
+// else its kind's default columns on its provider. A token made before
+// columns were recorded has none and gets the defaults.
+func (a *app) jobColumns(job export.Job) ([]string, error) {
+	known := a.cat.columns(job.Provider, job.Kind)
+	s, ok := job.Scope[scopeColumns]
+	if !ok {
+		return known, nil
+	}
+	asked := strings.Split(s, ",")
+	for i, k := range asked {
+		if !slices.Contains(known, k) || slices.Contains(asked[:i], k) {
+			return nil, invalidf("TOKEN: its columns %q are not distinct %s %s columns (%s)", s, job.Provider, job.Kind, orNone(known))
+		}
+	}
+	return asked, nil
+}
+
+// plan is how this command keys and writes the rows of a job whose files
+// were asked for the columns asked: want chosen, in order, under their
+// titles (nil = every column under its key).
+func (a *app) plan(asked []string, want []export.Column) columnPlan {
+	p := columnPlan{want: want, note: a.note}
+	if len(asked) > 0 {
+		p.asked = [][]string{asked}
+	}
+	return p
 }
 
 func keys(cols []export.Column) []string {

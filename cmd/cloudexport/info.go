@@ -345,18 +345,27 @@ func (a *app) rowsCommand() *cobra.Command {
 		Short: "Read a downloaded result file as csv or JSON",
 		Long: `Read a result file downloaded earlier (the vendor's .xlsx, .zip or .csv) and write
 its rows as csv, JSON lines or JSON (--output json with --out - writes a JSON array
-on stdout). --columns renames the header in order
-(key or key:Title, as given to export); --kind names the export kind the file
-came from, to check the column keys.`,
+on stdout). Columns are keyed by their titles where the vendor's are known.
+--columns key1,key2:Title chooses, orders and titles the columns written; a file
+with exactly those columns (an export with the same --columns) is keyed by their
+order. --kind names the export kind the file came from: it checks the --columns
+keys, and a file with all of the kind's columns is keyed by their default order.`,
 		Example: `  cloudexport rows components.xlsx --out -
   cloudexport rows assets.zip --out assets.jsonl
-  cloudexport rows containers.xlsx --output json | jq '.[].status' 
+  cloudexport rows containers.xlsx --output json | jq '.[].status'
   cloudexport rows c.xlsx --kind components --columns name,version:Version --out c.json`,
 		Args: exactArgs(1, "FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			columns, err := parseColumns(cols)
 			if err != nil {
 				return err
+			}
+			// The file's titles are keyed by position from --columns when
+			// it has exactly those (an export with --columns), else from
+			// the kind's default columns (an export without).
+			plan := columnPlan{want: columns, note: a.note}
+			if len(columns) > 0 {
+				plan.asked = append(plan.asked, keys(columns))
 			}
 			if kind != "" {
 				servers := a.cat.servers(export.Kind(kind))
@@ -366,9 +375,11 @@ came from, to check the column keys.`,
 				_, known := a.cat.limits(export.Kind(kind), servers...)
 				for _, c := range columns {
 					if !slices.Contains(known, c.Key) {
-						return &provider.Error{Code: provider.InvalidArgument,
-							Message: fmt.Sprintf("--columns %q: not a %s column; want %s", c.Key, kind, orNone(known))}
+						return invalidf("--columns %q: not a %s column; want %s", c.Key, kind, orNone(known))
 					}
+				}
+				if len(servers) == 1 && len(a.cat.columns(servers[0], export.Kind(kind))) > 0 {
+					plan.asked = append(plan.asked, a.cat.columns(servers[0], export.Kind(kind)))
 				}
 			}
 			var d *dest
@@ -380,6 +391,9 @@ came from, to check the column keys.`,
 			if !d.rows() {
 				return usagef("--out %q: rows writes .csv, .jsonl, .json or - (the file is already the vendor's original)", out)
 			}
+			if err := checkRowsFit(export.Kind(kind), d); err != nil {
+				return err
+			}
 			f, err := os.Open(args[0])
 			if err != nil {
 				return &provider.Error{Code: provider.NotFound, Message: fmt.Sprintf("FILE %s: %v", args[0], errors.Unwrap(err))}
@@ -387,7 +401,7 @@ came from, to check the column keys.`,
 			defer f.Close()
 			r := &statusResult{}
 			err = a.writeRows(d, r, func(c *rowCopier) error {
-				src, err := openRows(f, columns)
+				src, err := openRows(f, plan)
 				if err != nil {
 					return err
 				}
@@ -408,7 +422,7 @@ came from, to check the column keys.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&kind, "kind", "", "the export kind the file came from")
-	fs.StringVar(&cols, "columns", "", "header titles in order: key1,key2:Title")
+	fs.StringVar(&cols, "columns", "", "the columns to write, in order: key1,key2:Title")
 	fs.StringVar(&out, "out", "-", "FILE.csv|.jsonl|.json, or - for csv on stdout")
 	fs.BoolVar(&force, "force", false, "overwrite --out if it exists")
 	return cmd

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,15 +60,26 @@ func (a *app) wait(ctx context.Context, p provider.Provider, job export.Job, w w
 
 // jobFromToken parses a TOKEN argument and opens its provider.
 func (a *app) jobFromToken(tok string) (export.Job, provider.Provider, error) {
-	job, err := export.ParseToken(strings.TrimSpace(tok))
+	job, err := parseJob(tok)
 	if err != nil {
-		return export.Job{}, nil, speakFlags(err, nil)
+		return export.Job{}, nil, err
 	}
+	p, err := a.openJob(job)
+	return job, p, err
+}
+
+// parseJob parses a TOKEN argument; nothing is opened or sent.
+func parseJob(tok string) (export.Job, error) {
+	job, err := export.ParseToken(strings.TrimSpace(tok))
+	return job, speakFlags(err, nil)
+}
+
+// openJob opens the provider of a parsed job.
+func (a *app) openJob(job export.Job) (provider.Provider, error) {
 	if a.emulator && runningEmulator(job.Provider) == "" {
 		a.note("no running emulator in the environment: this command's own emulator knows no earlier job (run `cloudexport emulator` and source what it prints)")
 	}
-	p, err := a.open(job.Provider)
-	return job, p, err
+	return a.open(job.Provider)
 }
 
 // fileResult is one result file as reported to the user.
@@ -218,10 +230,20 @@ func (a *app) downloadCommand() *cobra.Command {
 still running. --out says what to write: .csv, .jsonl or .json for rows (- for csv
 on stdout), .xlsx or .zip for the vendor's original file. A job with several files
 is written as one table of rows, or as FILE, FILE-2, ... for original files;
---file N takes only the N-th.`,
+--file N takes only the N-th.
+
+Rows are keyed as 'export --out' keys them: by the columns the export asked for
+(the token records them), else the kind's default columns, in neutral keys
+whatever titles the vendor wrote. --columns key1,key2:Title chooses, orders and
+titles the columns written, from the job's.
+
+` + downloadHostsHelp,
 		Example: `  cloudexport download "$TOKEN" --out components.csv
   cloudexport download "$TOKEN" --out - | head
-  cloudexport download "$TOKEN" --file 1 --out original.xlsx --force`,
+  cloudexport download "$TOKEN" --columns vul_count:Vulns,name --out top.csv
+  cloudexport download "$TOKEN" --file 1 --out original.xlsx --force
+  # From inside Tencent Cloud, over COS's intranet domain
+  cloudexport download "$TOKEN" --private-download-host '*.cos-internal.ap-guangzhou.tencentcos.cn' --out c.csv`,
 		Args: exactArgs(1, "TOKEN"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if err := w.check(); err != nil {
@@ -234,14 +256,37 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 			if err != nil {
 				return err
 			}
-			columns, err := parseColumns(cols)
+			want, err := parseColumns(cols)
 			if err != nil {
 				return err
+			}
+			if len(want) > 0 && !d.rows() {
+				return usagef("--columns chooses the columns of rows, but --out %q writes the vendor's original file; drop --columns or write .csv, .jsonl or .json", out)
 			}
 			if file < 0 {
 				return usagef("--file %d: want 1 or more", file)
 			}
-			job, p, err := a.jobFromToken(args[0])
+			if err := a.dl.check(); err != nil {
+				return err
+			}
+			job, err := parseJob(args[0])
+			if err != nil {
+				return err
+			}
+			if where := targets[job.Kind].elsewhere; where != "" {
+				return invalidf("TOKEN: %s results are not downloaded: %s; 'cloudexport wait TOKEN' shows where", job.Kind, where)
+			}
+			if err := checkRowsFit(job.Kind, d); err != nil {
+				return err
+			}
+			asked, err := a.jobColumns(job)
+			if err != nil {
+				return err
+			}
+			if err := checkWanted(want, asked); err != nil {
+				return err
+			}
+			p, err := a.openJob(job)
 			if err != nil {
 				return err
 			}
@@ -254,7 +299,7 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 			}
 			r.set(st)
 			if err == nil {
-				err = a.save(cmd.Context(), p, st, d, columns, file, r)
+				err = a.save(cmd.Context(), p, st, d, a.plan(asked, want), file, r)
 			}
 			return a.finish(r, d, err)
 		}),
@@ -264,8 +309,23 @@ is written as one table of rows, or as FILE, FILE-2, ... for original files;
 	fs.StringVar(&out, "out", "", "where to write: FILE.csv|.jsonl|.json (rows), FILE.xlsx|.zip (original), - (csv on stdout)")
 	fs.BoolVar(&force, "force", false, "overwrite --out if it exists")
 	fs.IntVar(&file, "file", 0, "download only the N-th file of the job (1-based); 0 = all")
-	fs.StringVar(&cols, "columns", "", "titles for the rows' header: key1,key2:Header (as given to export)")
+	a.dl.add(fs)
+	fs.StringVar(&cols, "columns", "", "the columns to write, in order: key1,key2:Title (default all the job's, by key)")
 	return cmd
+}
+
+// checkWanted refuses, before any call, a --columns key that a job whose
+// files have the columns asked cannot give.
+func checkWanted(want []export.Column, asked []string) error {
+	if len(asked) == 0 {
+		return nil // columns unknown here: the file's header says
+	}
+	for _, c := range want {
+		if !slices.Contains(asked, c.Key) {
+			return invalidf("--columns %q: the job's files have no such column; they have %s", c.Key, strings.Join(asked, ", "))
+		}
+	}
+	return nil
 }
 
 // checkOut checks --out and that it can go with --output.
@@ -301,11 +361,11 @@ func (a *app) finish(r *statusResult, d *dest, err error) error {
 }
 
 // save writes a finished job's files to d: rows, or the original files.
-func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d *dest, cols []export.Column, only int, r *statusResult) error {
+func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d *dest, plan columnPlan, only int, r *statusResult) error {
 	files := st.Files
 	if only > 0 {
 		if only > len(files) {
-			return usagef("--file %d: the job has %d file(s)", only, len(files))
+			return invalidf("--file %d: the job has %d file(s)", only, len(files))
 		}
 		files = files[only-1 : only]
 	}
@@ -344,6 +404,7 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 		return nil
 	}
 	return a.writeRows(d, r, func(c *rowCopier) error {
+		c.files = len(files)
 		for _, f := range files {
 			rc, prog, err := open(f)
 			if errors.Is(err, provider.ErrUnsupported) {
@@ -352,7 +413,7 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 			if err != nil {
 				return err
 			}
-			src, err := openRows(keepColumns(prog.reader(rc), rc), cols)
+			src, err := openRows(keepColumns(prog.reader(rc), rc), plan)
 			if err != nil {
 				rc.Close()
 				return err

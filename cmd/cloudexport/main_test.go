@@ -422,7 +422,8 @@ func TestScheduleAndCapsGolden(t *testing.T) {
 
 func TestHelpGolden(t *testing.T) {
 	var steps []step
-	for _, args := range [][]string{{"--help"}, {"export", "--help"}, {"export", "components", "--help"}, {"download", "-h"}} {
+	for _, args := range [][]string{{"--help"}, {"export", "--help"}, {"export", "components", "--help"}, {"download", "-h"},
+		{"export", "assets", "--help"}, {"export", "vulnerabilities", "--help"}, {"export", "machine-images", "--help"}, {"rows", "--help"}} {
 		r := cli(context.Background(), args...)
 		if r.code != 0 {
 			t.Errorf("%v: exit %d", args, r.code)

@@ -6,14 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/cloudexport/cloudexport/provider"
 )
 
 // Output formats of --out.
@@ -42,7 +39,9 @@ func (d *dest) rows() bool { return d != nil && d.format != formatRaw }
 
 // checkDest checks an --out value before anything is created: a known
 // extension, an existing writable directory, and no file to clobber unless
-// force. flag names the flag in messages.
+// force. flag names the flag in messages. An unknown extension is a usage
+// error (exit 2); what the file system refuses is an invalid argument
+// (exit 3).
 func checkDest(path string, force bool, flag string) (*dest, error) {
 	if path == "" {
 		return nil, nil
@@ -61,20 +60,22 @@ func checkDest(path string, force bool, flag string) (*dest, error) {
 		return nil, usagef("%s %q: unknown extension %q; want .csv, .jsonl or .json for rows, .xlsx or .zip for the vendor's file, or - for csv on stdout", flag, path, ext)
 	}
 	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, usagef("%s %q: directory %s does not exist", flag, path, dir)
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, invalidf("%s %q: directory %s does not exist; create it or write elsewhere", flag, path, dir)
+	} else if !fi.IsDir() {
+		return nil, invalidf("%s %q: %s is not a directory", flag, path, dir)
 	}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
-			return nil, usagef("%s %q: is a directory; give a file name", flag, path)
+			return nil, invalidf("%s %q: is a directory; give a file name", flag, path)
 		}
 		if !force {
-			return nil, usagef("%s %q: the file exists; add --force to overwrite it", flag, path)
+			return nil, invalidf("%s %q: the file exists; add --force to overwrite it", flag, path)
 		}
 	}
 	probe, err := os.CreateTemp(dir, ".cloudexport-probe-*")
 	if err != nil {
-		return nil, usagef("%s %q: cannot write in %s: %v", flag, path, dir, errors.Unwrap(err))
+		return nil, invalidf("%s %q: cannot write in directory %s: %v", flag, path, dir, errors.Unwrap(err))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
@@ -210,6 +211,7 @@ type rowCopier struct {
 	w      rowWriter
 	header []string
 	rows   int
+	files  int // the job's files being copied (0 for a file on disk)
 }
 
 func (c *rowCopier) copy(src rowSource) error {
@@ -250,5 +252,9 @@ func (c *rowCopier) setHeader(h []string) error {
 		c.header = slices.Clone(h)
 		return c.w.header(c.header)
 	}
-	return &provider.Error{Code: provider.InvalidArgument, Message: fmt.Sprintf("--out: csv has one header, but the rows change columns (%s, then %s); write JSON Lines (.jsonl) or JSON, the original file (.xlsx or .zip), or one file at a time with --file", strings.Join(c.header, ","), strings.Join(h, ","))}
+	alt := "JSON Lines (.jsonl) or JSON, or the original file (.xlsx or .zip)"
+	if c.files > 1 {
+		alt = "JSON Lines (.jsonl) or JSON, the original files (.xlsx or .zip), or one file at a time with 'cloudexport download TOKEN --file N'"
+	}
+	return invalidf("--out: csv has one header, but the rows change columns (%s, then %s); write %s", strings.Join(c.header, ","), strings.Join(h, ","), alt)
 }

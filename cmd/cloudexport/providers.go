@@ -137,6 +137,34 @@ func (c *catalog) limits(kind export.Kind, names ...string) (filters, columns []
 	return filters, columns
 }
 
+// byProvider returns the limits of kind on each named provider.
+func (c *catalog) byProvider(kind export.Kind, names []string) map[string]provider.Limits {
+	out := make(map[string]provider.Limits, len(names))
+	for _, name := range names {
+		out[name] = c.caps[name].Exports[kind]
+	}
+	return out
+}
+
+// takes returns what any of the named providers accepts for kind: Sort
+// and Offset if one takes them, the largest MaxLimit.
+func (c *catalog) takes(kind export.Kind, names ...string) provider.Limits {
+	var out provider.Limits
+	for _, name := range names {
+		lim := c.caps[name].Exports[kind]
+		out.Sort = out.Sort || lim.Sort
+		out.Offset = out.Offset || lim.Offset
+		out.MaxLimit = max(out.MaxLimit, lim.MaxLimit)
+	}
+	return out
+}
+
+// columns returns the default columns of kind on the named provider, in
+// the order its files have them when no columns are asked for.
+func (c *catalog) columns(name string, kind export.Kind) []string {
+	return c.caps[name].Exports[kind].Columns
+}
+
 // chooseProvider picks the provider for kind: the one asked for with
 // --provider, or the only one that serves it.
 func (c *catalog) chooseProvider(kind export.Kind, asked string) (string, error) {
@@ -224,9 +252,13 @@ func (a *app) openNew(name string) (provider.Provider, error) {
 				opts = srv.Options()
 			}
 		}
+		a.dl.apply(&opts)
 		p, err := tencent.New(opts)
 		return p, speakFlags(err, nil)
 	case huawei.Name:
+		if a.dl.given() {
+			a.note("--download-host and --private-download-host are for Tencent's download links; Huawei serves its files from its API endpoint")
+		}
 		opts := huawei.Options{Region: firstNonEmpty(a.region, os.Getenv(envHuaweiRegion)), ROMAInstanceID: os.Getenv(envROMAInstance)}
 		if a.emulator {
 			if url := runningEmulator(name); url != "" {

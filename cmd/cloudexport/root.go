@@ -24,6 +24,7 @@ type app struct {
 	terminal       bool // stderr is a terminal: progress bars instead of lines
 	cat            *catalog
 	emu            emulators
+	dl             downloadHosts     // --download-host, --private-download-host
 	providers      map[string]opened // by name, opened once per command
 	opened         []string          // provider names in the order opened, for hints
 }
@@ -67,15 +68,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// One "cloudexport:" per line: schedule joins one error per provider.
 	fmt.Fprintln(stderr, "cloudexport:", strings.ReplaceAll(err.Error(), "\n", "\ncloudexport: "))
-	if code == exitAuth && !a.emulator {
-		for _, name := range a.opened {
-			fmt.Fprintln(stderr, "hint:", credentialsHint(name))
-		}
+	for _, h := range a.hints(err, code) {
+		fmt.Fprintln(stderr, "hint:", h)
 	}
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'cloudexport --help' or add --help to the command for usage.")
 	}
 	return code
+}
+
+// hints are the lines printed after an error to say what to try: the
+// download flags when the download policy refused a link; where credentials
+// come from when they were refused; the emulator when its environment is
+// set but --emulator was not given and the cloud could not be reached or
+// had no such job.
+func (a *app) hints(err error, code int) []string {
+	var out []string
+	switch {
+	case isDownloadDenied(err):
+		out = append(out, "the vendor's link is on a host not fetched from by default; if you trust it, add --download-host HOST, or --private-download-host HOST for a private address (see --help)")
+	case code == exitAuth && !a.emulator:
+		for _, name := range a.opened {
+			out = append(out, credentialsHint(name))
+		}
+	case (code == exitOther || code == exitNotFound) && !a.emulator:
+		for _, name := range a.opened {
+			if runningEmulator(name) != "" {
+				out = append(out, credentialsHint(name))
+			}
+		}
+	}
+	return out
 }
 
 // runE adapts a command body so its errors are told apart from cobra's own.

@@ -34,6 +34,10 @@ type targetSpec struct {
 	// elsewhere, when set, says where the results go instead of a download
 	// (so --out is refused before the job is created).
 	elsewhere string
+	// mixed, when set, says why the rows of one result change columns part
+	// way (so csv, which has one header, is refused before the job is
+	// created).
+	mixed string
 }
 
 var targets = map[export.Kind]targetSpec{
@@ -71,7 +75,8 @@ var targets = map[export.Kind]targetSpec{
 		example: `  # Two applications' assets, keeping the vendor's archive
   cloudexport export assets --app app-order-0001,app-crm-0002 --wait --out assets.zip
   # Against the emulator (its seeded application is used when --app and --task are omitted)
-  cloudexport export assets --emulator --out assets.csv`,
+  cloudexport export assets --emulator --out assets.jsonl`,
+		mixed: "an assets archive holds a csv manifest, then JSON files with other columns",
 		build: func(v *targetValues, seeded func(string, string, *string)) export.Target {
 			if len(v.apps) == 0 && len(v.tasks) == 0 {
 				var app string
