@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -145,6 +146,11 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 	}
 	if req.Target == nil {
 		return nil, errs.Invalid("Target: no target given; want one of export.Components, export.Containers, export.Assets, export.MachineImages")
+	}
+	if v := reflect.ValueOf(req.Target); v.Kind() == reflect.Pointer && v.IsNil() {
+		// The module's targets have value methods: asking a nil pointer its
+		// Kind would panic.
+		return nil, errs.Invalid("Target: a nil %T; want a target value", req.Target)
 	}
 	kind := req.Target.Kind()
 	lim, ok := p.Capabilities().Exports[kind]
