@@ -28,6 +28,10 @@ func (b Backoff) Delay(attempt int) time.Duration {
 	}
 	d := lo
 	for i := 0; i < attempt && d < hi; i++ {
+		if d > hi/2 {
+			d = hi // doubling would pass hi, or overflow when hi is near the largest Duration
+			break
+		}
 		d *= 2
 	}
 	if d > hi {
