@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,8 +36,10 @@ const MaxDefaultConcurrency = 1000
 //     MaxIDs ids each, apps first.
 //
 // A request that fits one job is returned as is. A request that exceeds a
-// limit that cannot be split (a Limit above MaxLimit without Offset support)
-// is returned unchanged, for the provider to reject with a clear message.
+// limit that cannot be split (a Limit above MaxLimit without Offset support,
+// or with a negative Offset or one so large that Offset+Limit passes the
+// largest int) is returned unchanged, for the provider to reject with a
+// clear message.
 func Split(req export.Request, lim Limits) []export.Request {
 	parts := split(req, lim)
 	out := make([]export.Request, len(parts))
@@ -57,9 +61,14 @@ func split(req export.Request, lim Limits) []part {
 	if a, ok := req.Target.(export.Assets); ok && lim.MaxIDs > 0 && len(a.AppIDs)+len(a.TaskIDs) > lim.MaxIDs {
 		return splitAssets(req, a, lim.MaxIDs)
 	}
-	if lim.Offset && lim.MaxLimit > 0 && req.Limit > lim.MaxLimit {
+	// A negative Offset, or one whose pages would start past the largest
+	// int, is not split: the provider rejects the request whole.
+	if lim.Offset && lim.MaxLimit > 0 && req.Limit > lim.MaxLimit && req.Offset >= 0 && req.Offset <= math.MaxInt-req.Limit {
+		// Pages are counted, not summed, so that no total passes the
+		// largest int.
 		var out []part
-		for done := 0; done < req.Limit; done += lim.MaxLimit {
+		for i := range (req.Limit-1)/lim.MaxLimit + 1 {
+			done := i * lim.MaxLimit // < Limit
 			r := req
 			r.Offset = req.Offset + done
 			r.Limit = min(lim.MaxLimit, req.Limit-done)
@@ -145,6 +154,11 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 	}
 	if req.Target == nil {
 		return nil, errs.Invalid("Target: no target given; want one of export.Components, export.Containers, export.Assets, export.MachineImages")
+	}
+	if v := reflect.ValueOf(req.Target); v.Kind() == reflect.Pointer && v.IsNil() {
+		// The module's targets have value methods: asking a nil pointer its
+		// Kind would panic.
+		return nil, errs.Invalid("Target: a nil %T; want a target value", req.Target)
 	}
 	kind := req.Target.Kind()
 	lim, ok := p.Capabilities().Exports[kind]

@@ -165,3 +165,16 @@ func TestExportOfOneJobSaysItsErrorPlainly(t *testing.T) {
 		t.Errorf("err = %q; want the job's error without talk of parts", err)
 	}
 }
+
+// A nil pointer to one of the module's targets (whose Kind is a value
+// method) is bad input: InvalidArgument naming Target, not a panic.
+func TestExportNilPointerTarget(t *testing.T) {
+	p := newFake(provider.Limits{MaxLimit: 10, Offset: true})
+	_, err := provider.Export(context.Background(), p, export.Request{Target: (*export.Components)(nil)}, nil)
+	if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "Target") {
+		t.Errorf("err = %v; want InvalidArgument naming Target", err)
+	}
+	if len(p.created) != 0 {
+		t.Errorf("%d jobs created for a nil target", len(p.created))
+	}
+}

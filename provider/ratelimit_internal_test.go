@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -134,6 +135,32 @@ func TestAppendKeyIsKey(t *testing.T) {
 	} {
 		if got, want := string(c.appendKey(nil)), c.Key(); got != want {
 			t.Errorf("appendKey(%+v) = %q, Key = %q", c, got, want)
+		}
+	}
+}
+
+// TestRateLimiterNaNTakesTheDefaults feeds NaN, which every range check
+// (x <= 0, x >= 1) lets through, as rps and as each option: it must take
+// the default like any out-of-range value. A NaN rate is no rate at all:
+// x/time/rate and the window count then let every call through, so a NaN
+// floor or factor would switch pacing off at the first throttled answer.
+func TestRateLimiterNaNTakesTheDefaults(t *testing.T) {
+	nan := math.NaN()
+	c := Call{Action: "A"}
+	for _, tc := range []struct {
+		name string
+		rps  float64
+		opts RateLimiterOptions
+		want float64 // the rate after one throttled answer
+	}{
+		{"rps", nan, RateLimiterOptions{}, 20 * 0.7},
+		{"MinRate", 10, RateLimiterOptions{MinRate: nan}, 10 * 0.7},
+		{"Backoff", 10, RateLimiterOptions{Backoff: nan}, 10 * 0.7},
+	} {
+		l := NewAdaptiveRateLimiter(tc.rps, tc.opts)
+		l.Observe(c, true)
+		if got := l.Rate(c); !(math.Abs(got-tc.want) <= 1e-9) { // NaN fails every comparison
+			t.Errorf("%s NaN: rate after a throttled answer = %v; want %v", tc.name, got, tc.want)
 		}
 	}
 }

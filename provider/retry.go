@@ -28,6 +28,10 @@ func (b Backoff) Delay(attempt int) time.Duration {
 	}
 	d := lo
 	for i := 0; i < attempt && d < hi; i++ {
+		if d > hi/2 {
+			d = hi // doubling would pass hi, or overflow when hi is near the largest Duration
+			break
+		}
 		d *= 2
 	}
 	if d > hi {
@@ -189,17 +193,19 @@ type RateLimiterOptions struct {
 }
 
 // NewRateLimiter returns a limiter of rps requests per second per action
-// with the default options (see RateLimiter); rps <= 0 means 20, the
+// with the default options (see RateLimiter); rps <= 0 (or NaN) means 20, the
 // vendors' documented default.
 func NewRateLimiter(rps float64) *RateLimiter {
 	return NewAdaptiveRateLimiter(rps, RateLimiterOptions{})
 }
 
 // NewAdaptiveRateLimiter returns a limiter of rps requests per second per
-// action, tuned by opts; rps <= 0 means 20. Out-of-range options take their
-// defaults.
+// action, tuned by opts; rps <= 0 (or NaN) means 20. Out-of-range options
+// (NaN included) take their defaults.
 func NewAdaptiveRateLimiter(rps float64, opts RateLimiterOptions) *RateLimiter {
-	if rps <= 0 {
+	// The range checks are written so that NaN, which fails every
+	// comparison, takes the default too: a NaN rate paces nothing.
+	if !(rps > 0) {
 		rps = 20
 	}
 	if opts.Guard == 0 {
@@ -208,10 +214,10 @@ func NewAdaptiveRateLimiter(rps float64, opts RateLimiterOptions) *RateLimiter {
 	if opts.Guard < 0 {
 		opts.Guard = 0
 	}
-	if opts.Backoff <= 0 || opts.Backoff >= 1 {
+	if !(opts.Backoff > 0 && opts.Backoff < 1) {
 		opts.Backoff = 0.7
 	}
-	if opts.MinRate <= 0 || opts.MinRate > rps {
+	if !(opts.MinRate > 0 && opts.MinRate <= rps) {
 		opts.MinRate = rps / 10
 	}
 	if opts.Cooldown <= 0 {

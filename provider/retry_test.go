@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -18,6 +19,24 @@ func TestBackoffGrowsWithinBounds(t *testing.T) {
 			if d < ceil/2 || d > ceil {
 				t.Fatalf("Delay(%d) = %v, want within [%v, %v]", attempt, d, ceil/2, ceil)
 			}
+		}
+	}
+}
+
+// A Max near the largest Duration ("no cap") must not let the doubling
+// overflow: Delay then stays within [Max/2, Max] instead of panicking in
+// rand.Int63n on a negative range.
+func TestBackoffDoesNotOverflow(t *testing.T) {
+	for _, tc := range []struct {
+		b       provider.Backoff
+		attempt int
+	}{
+		{provider.Backoff{Min: time.Second, Max: math.MaxInt64}, 40},
+		{provider.Backoff{Min: time.Second, Max: math.MaxInt64}, 100},
+		{provider.Backoff{Min: 1 << 62, Max: math.MaxInt64}, 1},
+	} {
+		if d := tc.b.Delay(tc.attempt); d < tc.b.Max/2 || d > tc.b.Max {
+			t.Errorf("%+v: Delay(%d) = %v, want within [Max/2, Max]", tc.b, tc.attempt, d)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -195,6 +196,13 @@ func TestSplit(t *testing.T) {
 			[]export.Request{{Target: comp, Offset: 5, Limit: 10}, {Target: comp, Offset: 15, Limit: 10}, {Target: comp, Offset: 25, Limit: 5}}},
 		{"no offset support: left for the provider to reject", export.Request{Target: export.Containers{}, Limit: 25}, provider.Limits{MaxLimit: 10},
 			[]export.Request{{Target: export.Containers{}, Limit: 25}}},
+		// The page arithmetic must not wrap: with a Limit near the largest
+		// int, the running total passed it and went negative, so the loop
+		// never ended (and a page's Offset could wrap negative too).
+		{"pages near the largest int", export.Request{Target: comp, Limit: math.MaxInt}, provider.Limits{MaxLimit: math.MaxInt/2 + 1, Offset: true},
+			[]export.Request{{Target: comp, Limit: math.MaxInt/2 + 1}, {Target: comp, Offset: math.MaxInt/2 + 1, Limit: math.MaxInt / 2}}},
+		{"offsets past the largest int: left for the provider to reject", export.Request{Target: comp, Offset: math.MaxInt - 5, Limit: 20}, provider.Limits{MaxLimit: 10, Offset: true},
+			[]export.Request{{Target: comp, Offset: math.MaxInt - 5, Limit: 20}}},
 		{"ids", export.Request{Target: export.Assets{InstanceID: "x", AppIDs: ids("a", 3), TaskIDs: ids("t", 2)}}, provider.Limits{MaxIDs: 2},
 			[]export.Request{
 				{Target: export.Assets{InstanceID: "x", AppIDs: []string{"a0", "a1"}}},

@@ -140,10 +140,14 @@ func (j *jsonTable) startRow() {
 	}
 }
 
-// setCell puts v under key, widening the header for a new key.
+// setCell puts v under key, widening the header for a new key. A key is a
+// header title, held until the table ends, so it is bounded like a cell.
 func (j *jsonTable) setCell(key, v string) error {
 	i, ok := j.index[key]
 	if !ok {
+		if len(key) > j.lim.MaxCell {
+			return limitErr("MaxCell", int64(j.lim.MaxCell))
+		}
 		if len(j.header) >= j.lim.MaxColumns {
 			return limitErr("MaxColumns", int64(j.lim.MaxColumns))
 		}

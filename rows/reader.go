@@ -31,7 +31,7 @@ type Limits struct {
 	// MaxRows bounds the data rows of the whole file, over all members.
 	// 0 = DefaultMaxRows (10,000,000).
 	MaxRows int
-	// MaxCell bounds the bytes of one cell, one JSON value, one XML token or
+	// MaxCell bounds the bytes of one cell, one JSON value or key, one XML token or
 	// one shared string. 0 = DefaultMaxCell (1 MiB).
 	MaxCell int
 	// MaxColumns bounds the columns of a row: a csv record's fields, a JSON

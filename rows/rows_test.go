@@ -526,6 +526,17 @@ func TestLimits(t *testing.T) {
 		{"json endless keys", func() io.Reader {
 			return &repeat{prefix: `[{`, pattern: `"k":1,"kk":2,"kkk":3,"kkkk":4,"kkkkk":5,`, n: -1}
 		}, rows.Limits{MaxColumns: 3}, "MaxColumns"},
+		{"json long key", func() io.Reader {
+			// A key is a header title held for the whole file: it is bounded
+			// like a cell, not only by what the decoder may buffer.
+			return strings.NewReader(`[{"` + strings.Repeat("k", 8<<10) + `":1}]`)
+		}, rows.Limits{MaxCell: 1 << 10}, "MaxCell"},
+		{"jsonl long key", func() io.Reader {
+			return strings.NewReader(`{"a":1}` + "\n" + `{"` + strings.Repeat("k", 8<<10) + `":1}` + "\n")
+		}, rows.Limits{MaxCell: 1 << 10}, "MaxCell"},
+		{"json long nested key", func() io.Reader {
+			return strings.NewReader(`[{"a":{"` + strings.Repeat("k", 8<<10) + `":1}}]`)
+		}, rows.Limits{MaxCell: 1 << 10}, "MaxCell"},
 		{"json deep nesting", func() io.Reader {
 			return &repeat{prefix: `[{"a":`, pattern: "[", n: -1}
 		}, rows.Limits{}, "MaxDepth"},

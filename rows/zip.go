@@ -54,7 +54,16 @@ func newZip(ra io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
 	if n > uint64(lim.MaxMembers) || dir > uint64(lim.MaxMembers)*maxEntryBytes {
 		return nil, limitErr("MaxMembers", int64(lim.MaxMembers))
 	}
-	zr, err := zip.NewReader(ra, size)
+	// The declared count is only 16 bits and archive/zip reads entries until
+	// one is malformed, so an archive declaring a few may hold 65,536 more:
+	// cap what reading the directory may read, then lift the cap for the
+	// members.
+	capped := &dirCap{r: ra, left: int64(lim.MaxMembers)*maxEntryBytes + dirSlack}
+	zr, err := zip.NewReader(capped, size)
+	capped.left = -1
+	if errors.Is(err, errDirCap) {
+		return nil, limitErr("MaxMembers", int64(lim.MaxMembers))
+	}
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, wrapInvalid(err, "broken zip or xlsx")
 	}
@@ -67,6 +76,36 @@ func newZip(ra io.ReaderAt, size int64, lim Limits) (*zip.Reader, error) {
 // maxEntryBytes is the room allowed per member in a zip's central
 // directory.
 const maxEntryBytes = 4 << 10
+
+// dirSlack is what opening an archive reads besides its directory: the
+// search for the end record (at most 66 KiB), the zip64 records and one
+// buffer of read-ahead.
+const dirSlack = 128 << 10
+
+var errDirCap = errors.New("zip directory larger than MaxMembers allows")
+
+// dirCap is the io.ReaderAt zip.NewReader reads through: it fails once left
+// bytes have been read, until left is set to -1 (no cap).
+type dirCap struct {
+	r    io.ReaderAt
+	left int64
+}
+
+func (d *dirCap) ReadAt(p []byte, off int64) (int, error) {
+	if d.left < 0 {
+		return d.r.ReadAt(p, off)
+	}
+	short := int64(len(p)) > d.left
+	if short {
+		p = p[:d.left]
+	}
+	n, err := d.r.ReadAt(p, off)
+	d.left -= int64(n)
+	if short && err == nil {
+		err = errDirCap
+	}
+	return n, err
+}
 
 // zipEntries returns the entry count and directory size the
 // end-of-central-directory record (or its zip64 form) declares.

@@ -140,6 +140,11 @@ func (d *Door[P]) CheckRequest(req export.Request) (*Kind[P], vocab.Checked, err
 	if req.Target == nil {
 		return nil, vocab.Checked{}, errs.Attribute(errs.Invalid("Target: no target given; want the target of one of %s", d.served()), d.Provider, "")
 	}
+	if nilPointer(req.Target) {
+		// The module's targets have value methods: asking a nil pointer its
+		// Kind would panic.
+		return nil, vocab.Checked{}, errs.Attribute(errs.Invalid("Target: a nil %T; want a target value", req.Target), d.Provider, "")
+	}
 	k := d.kind(req.Target.Kind())
 	if k == nil {
 		return nil, vocab.Checked{}, &errs.Error{Code: errs.Unsupported, Provider: d.Provider,
@@ -150,6 +155,12 @@ func (d *Door[P]) CheckRequest(req export.Request) (*Kind[P], vocab.Checked, err
 	}
 	c, err := k.Spec.Check(k.Kind, req)
 	return k, c, errs.Attribute(err, d.Provider, k.Service)
+}
+
+// nilPointer reports whether target is a nil pointer.
+func nilPointer(target export.Target) bool {
+	v := reflect.ValueOf(target)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // checkTargetIDs checks the id fields of target named by ids.

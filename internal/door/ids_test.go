@@ -68,6 +68,13 @@ func TestTargetIDsAreCheckedAtTheDoor(t *testing.T) {
 	if _, err := d.Create(context.Background(), f, export.Request{Target: nilPtr}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Errorf("a nil pointer target: %v; want InvalidArgument", err)
 	}
+	// The module's own targets have value methods, which a nil pointer
+	// cannot call: the door must refuse it rather than panic asking its kind.
+	for _, target := range []export.Target{(*export.Assets)(nil), (*export.Components)(nil)} {
+		if _, err := d.Create(context.Background(), f, export.Request{Target: target}); !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "Target: a nil") {
+			t.Errorf("a nil %T target: %v; want InvalidArgument naming Target", target, err)
+		}
+	}
 	d = idTable([]ID{{Name: "InstanceID", Max: 8}})
 	if _, err := d.Create(context.Background(), f, export.Request{Target: &ptrAssets{InstanceID: "a/b"}}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Errorf("a pointer target's bad id: %v; want InvalidArgument", err)

@@ -25,6 +25,9 @@ func TestPublicAddr(t *testing.T) {
 		"::ffff:169.254.0.23": false,
 		"64:ff9b::a9fe:a9fe":  false,
 		"2002:a9fe:a9fe::1":   false,
+		"::127.0.0.1":         false, // IPv4-compatible (deprecated, ::/96): embeds any IPv4
+		"::169.254.169.254":   false,
+		"::8.8.8.8":           false,
 		"203.205.128.1":       true,
 		"8.8.8.8":             true,
 		"2402:4e00::1":        true,

@@ -162,7 +162,7 @@ type limited struct {
 	max  int64
 	err  error // sticky
 	once sync.Once
-	stop func() bool // ends the context watch
+	stop func() bool // ends the context watch; guarded by mu
 	mu   sync.Mutex
 }
 
@@ -180,7 +180,11 @@ func (l *limited) init(ctx context.Context, resp *http.Response, max int64) {
 	l.raw, l.r, l.left, l.max = raw, raw, max, max
 	l.stop = noWatch
 	if ctx.Done() != nil { // a context that can end is watched
+		// Under mu: on a ctx that has already ended the watch runs at once,
+		// on its own goroutine, and closeRaw reads stop.
+		l.mu.Lock()
 		l.stop = context.AfterFunc(ctx, func() { l.fail(ctx.Err()) })
+		l.mu.Unlock()
 	}
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	switch enc {
@@ -238,7 +242,10 @@ func (l *limited) fail(err error) {
 
 func (l *limited) closeRaw() {
 	l.once.Do(func() {
-		l.stop()
+		l.mu.Lock()
+		stop := l.stop
+		l.mu.Unlock()
+		stop()
 		l.raw.Close()
 	})
 }

@@ -327,3 +327,35 @@ func TestReadAfterEOFIsEOF(t *testing.T) {
 		}
 	}
 }
+
+// A transport may answer although the request's context has already ended
+// (a stub, or a real one that lost the race with cancel). The body's context
+// watch then fires at once, on its own goroutine, while the body is still
+// being set up, and closes the underlying body though nobody reads or
+// closes it. Setting up must not race that goroutine: go test -race (which
+// CI runs) reports a data race here when it does.
+func TestBodyOfAnAlreadyEndedContextIsClosed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	closed := make(chan struct{})
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://127.0.0.1/x", nil)
+	if _, err := safehttp.LimitBodies(answerAnyway{closed}, testCap).RoundTrip(req); err != nil {
+		t.Fatalf("RoundTrip: %v", err)
+	}
+	<-closed // the body is never read or closed here: the watch closes it
+}
+
+// answerAnyway answers every request, whatever its context, with a body
+// that closes closed when it is closed.
+type answerAnyway struct{ closed chan struct{} }
+
+func (a answerAnyway) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: closeSignal{strings.NewReader("x"), a.closed}, ContentLength: 1, Request: req}, nil
+}
+
+type closeSignal struct {
+	io.Reader
+	closed chan struct{}
+}
+
+func (c closeSignal) Close() error { close(c.closed); return nil }

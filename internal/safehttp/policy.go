@@ -319,7 +319,7 @@ var reserved = []netip.Prefix{
 	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
 	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved
-	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: checked by its embedded IPv4 below
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: may embed any IPv4
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 	netip.MustParsePrefix("100::/64"),        // discard-only
@@ -327,6 +327,7 @@ var reserved = []netip.Prefix{
 	netip.MustParsePrefix("2002::/16"),       // 6to4: may embed any IPv4
 	netip.MustParsePrefix("2001::/32"),       // Teredo: may embed any IPv4
 	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated): may embed any IPv4
 }
 
 // publicAddr reports whether ip is a public unicast address.

@@ -32,7 +32,13 @@ func Endpoints(in map[string]string, known []string) (map[string]*url.URL, error
 		}
 		u, err := url.Parse(v)
 		if err != nil {
-			return nil, errs.Invalid("Options.Endpoints[%q]: %q is not a URL; want a base URL such as http://127.0.0.1:9000", k, v)
+			// Neither v nor url.Parse's whole error (which quotes v) is
+			// echoed: an unparsable URL may still hold a password.
+			why := err
+			if ue, ok := err.(*url.Error); ok {
+				why = ue.Err
+			}
+			return nil, errs.Invalid("Options.Endpoints[%q]: not a URL (%v); want a base URL such as http://127.0.0.1:9000", k, why)
 		}
 		u.Scheme = strings.ToLower(u.Scheme)
 		if u.Scheme != "http" && u.Scheme != "https" {

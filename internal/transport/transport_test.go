@@ -70,6 +70,13 @@ func TestEndpoints(t *testing.T) {
 			t.Errorf("%s: %v; want InvalidArgument naming Options.Endpoints", name, err)
 		}
 	}
+	// A value url.Parse refuses is not echoed: it may hold a password.
+	for _, v := range []string{"http://admin:hunter2 x@proxy:8080", "http://admin:hunter2@proxy:port"} {
+		_, err := Endpoints(map[string]string{"tcss": v}, known)
+		if !errors.Is(err, errs.ErrInvalidArgument) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("unparsable %q: %v; want InvalidArgument without the password", v, err)
+		}
+	}
 }
 
 // recorder is a Limiter that is also Adaptive, recording what it is told.
