@@ -28,6 +28,13 @@ type ExportOptions struct {
 // what normally paces the creates.
 const MaxDefaultConcurrency = 1000
 
+// MaxParts bounds the jobs one Export may split a request into: 10,000 TCSS
+// jobs are 100 million rows, 10,000 ROMA jobs a million ids. A request that
+// would need more is refused with ErrInvalidArgument before anything is
+// built or sent, rather than holding millions of parts in memory; run it as
+// several Exports (consecutive Offset ranges, or id batches).
+const MaxParts = 10000
+
 // Split divides req into the requests of single jobs, following lim:
 //
 //   - a Limit above lim.MaxLimit on a kind with Offset support becomes
@@ -40,8 +47,11 @@ const MaxDefaultConcurrency = 1000
 // or with a negative Offset or one so large that Offset+Limit passes the
 // largest int) is returned unchanged, for the provider to reject with a
 // clear message.
+//
+// Split builds every part: a Limit of many times MaxLimit gives that many
+// requests (Export refuses more than MaxParts).
 func Split(req export.Request, lim Limits) []export.Request {
-	parts := split(req, lim)
+	parts, _ := split(req, lim, math.MaxInt)
 	out := make([]export.Request, len(parts))
 	for i, pt := range parts {
 		out[i] = pt.req
@@ -57,26 +67,35 @@ type part struct {
 	first int
 }
 
-func split(req export.Request, lim Limits) []part {
+// split is Split, building no part and reporting the number it would need
+// when that is over maxParts.
+func split(req export.Request, lim Limits, maxParts int) ([]part, int) {
 	if a, ok := req.Target.(export.Assets); ok && lim.MaxIDs > 0 && len(a.AppIDs)+len(a.TaskIDs) > lim.MaxIDs {
-		return splitAssets(req, a, lim.MaxIDs)
+		if n := (len(a.AppIDs)+len(a.TaskIDs)-1)/lim.MaxIDs + 1; n > maxParts {
+			return nil, n
+		}
+		return splitAssets(req, a, lim.MaxIDs), 0
 	}
 	// A negative Offset, or one whose pages would start past the largest
 	// int, is not split: the provider rejects the request whole.
 	if lim.Offset && lim.MaxLimit > 0 && req.Limit > lim.MaxLimit && req.Offset >= 0 && req.Offset <= math.MaxInt-req.Limit {
 		// Pages are counted, not summed, so that no total passes the
 		// largest int.
-		var out []part
-		for i := range (req.Limit-1)/lim.MaxLimit + 1 {
+		n := (req.Limit-1)/lim.MaxLimit + 1
+		if n > maxParts {
+			return nil, n
+		}
+		out := make([]part, 0, n)
+		for i := range n {
 			done := i * lim.MaxLimit // < Limit
 			r := req
 			r.Offset = req.Offset + done
 			r.Limit = min(lim.MaxLimit, req.Limit-done)
 			out = append(out, part{req: r})
 		}
-		return out
+		return out, 0
 	}
-	return []part{{req: req}}
+	return []part{{req: req}}, 0
 }
 
 func splitAssets(req export.Request, a export.Assets, max int) []part {
@@ -153,7 +172,13 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 		o = *opts
 	}
 	if req.Target == nil {
-		return nil, errs.Invalid("Target: no target given; want one of export.Components, export.Containers, export.Assets, export.MachineImages")
+		var served []string
+		for _, k := range export.Kinds() {
+			if _, ok := p.Capabilities().Exports[k]; ok {
+				served = append(served, string(k))
+			}
+		}
+		return nil, errs.Invalid("Target: no target given; want the target of one of the kinds %s serves: %s", p.Name(), strings.Join(served, ", "))
 	}
 	if v := reflect.ValueOf(req.Target); v.Kind() == reflect.Pointer && v.IsNil() {
 		// The module's targets have value methods: asking a nil pointer its
@@ -165,7 +190,11 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 	if !ok {
 		return nil, &errs.Error{Code: errs.Unsupported, Provider: p.Name(), Message: fmt.Sprintf("%s does not serve %s exports", p.Name(), kind)}
 	}
-	parts := split(req, lim)
+	parts, need := split(req, lim, MaxParts)
+	if parts == nil {
+		return nil, &errs.Error{Code: errs.InvalidArgument, Provider: p.Name(), Message: fmt.Sprintf(
+			"the request would split into %d jobs, more than MaxParts (%d): run it as several Exports (consecutive Offset ranges or id batches)", need, MaxParts)}
+	}
 	if req.DryRun || len(parts) > 1 {
 		for _, pt := range parts {
 			r := pt.req
@@ -245,7 +274,9 @@ func renumber(err error, req export.Request, pt part) error {
 	if !ok || !ok2 || !errors.As(err, &e) || e == nil {
 		return err
 	}
-	e.Message = idField.ReplaceAllStringFunc(e.Message, func(m string) string {
+	// The adapter's error is copied, not edited: it may be a shared value.
+	cp := *e
+	cp.Message = idField.ReplaceAllStringFunc(e.Message, func(m string) string {
 		sub := idField.FindStringSubmatch(m)
 		i, convErr := strconv.Atoi(sub[2])
 		if convErr != nil {
@@ -258,7 +289,7 @@ func renumber(err error, req export.Request, pt part) error {
 		}
 		return fmt.Sprintf("Target.%s[%d]", sub[1], i)
 	})
-	return err
+	return &cp
 }
 
 // ExportError reports the parts of an Export that failed while the others

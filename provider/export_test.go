@@ -178,3 +178,74 @@ func TestExportNilPointerTarget(t *testing.T) {
 		t.Errorf("%d jobs created for a nil target", len(p.created))
 	}
 }
+
+// TestExportRefusesTooManyParts: a request that would split into more than
+// MaxParts jobs is refused before any part is built, validated or created,
+// naming the count and the bound; MaxParts parts exactly are fine.
+func TestExportRefusesTooManyParts(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		lim  provider.Limits
+		req  export.Request
+		need int
+	}{
+		{"pages", provider.Limits{MaxLimit: 10, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 10*provider.MaxParts + 1}, provider.MaxParts + 1},
+		{"huge limit", provider.Limits{MaxLimit: 10000, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 1e12}, 100000000},
+		{"ids", provider.Limits{MaxIDs: 1}, export.Request{Target: export.Assets{InstanceID: "x", AppIDs: make([]string, provider.MaxParts+1)}}, provider.MaxParts + 1},
+	} {
+		p := newFake(tc.lim)
+		_, err := provider.Export(context.Background(), p, tc.req, nil)
+		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), fmt.Sprintf("%d jobs", tc.need)) || !strings.Contains(err.Error(), "MaxParts") {
+			t.Errorf("%s: err = %v; want InvalidArgument naming %d jobs and MaxParts", tc.name, err, tc.need)
+		}
+		if p.dryRuns != 0 || len(p.created) != 0 {
+			t.Errorf("%s: %d parts validated and %d created before the refusal", tc.name, p.dryRuns, len(p.created))
+		}
+	}
+	p := newFake(provider.Limits{MaxLimit: 10, Offset: true})
+	req := export.Request{Target: export.Components{ImageID: "i"}, Limit: 10 * provider.MaxParts, DryRun: true}
+	if _, err := provider.Export(context.Background(), p, req, nil); err != nil || p.dryRuns != provider.MaxParts {
+		t.Errorf("MaxParts parts: err %v after %d dry runs; want every part validated and no error", err, p.dryRuns)
+	}
+}
+
+// TestExportNoTargetNamesTheServedKinds: an empty Target is refused naming
+// the kinds this provider serves.
+func TestExportNoTargetNamesTheServedKinds(t *testing.T) {
+	_, err := provider.Export(context.Background(), newFake(provider.Limits{}), export.Request{}, nil)
+	if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "components, assets") {
+		t.Errorf("err = %v; want InvalidArgument naming components, assets", err)
+	}
+}
+
+// TestExportRenumberLeavesTheAdaptersErrorAlone: renumbering an id index
+// to the caller's builds a new error; the adapter's value is not edited.
+func TestExportRenumberLeavesTheAdaptersErrorAlone(t *testing.T) {
+	req := export.Request{Target: export.Assets{InstanceID: "x", AppIDs: []string{"a", "b", "c", "d", "e"}}}
+	first := true
+	p := partFailer{newFake(provider.Limits{MaxIDs: 2}), &first}
+	_, err := provider.Export(context.Background(), p, req, nil)
+	if !strings.Contains(fmt.Sprint(err), "Target.AppIDs[3]") {
+		t.Errorf("err = %v; want the second part's index 1 renumbered to the caller's 3", err)
+	}
+	if partErr.Message != "Target.AppIDs[1]: bad" {
+		t.Errorf("the adapter's shared error now says %q; want it untouched", partErr.Message)
+	}
+}
+
+// partFailer accepts the first part and refuses the next with a shared
+// error naming its own index 1.
+type partFailer struct {
+	*fakeProvider
+	first *bool
+}
+
+var partErr = &provider.Error{Code: provider.InvalidArgument, Message: "Target.AppIDs[1]: bad"}
+
+func (f partFailer) CreateExportJob(ctx context.Context, req export.Request) (export.Job, error) {
+	if *f.first {
+		*f.first = false
+		return export.Job{}, nil
+	}
+	return export.Job{}, partErr
+}
