@@ -113,8 +113,8 @@ func New(opts Options) (*Provider, error) {
 			return nil, err
 		}
 	}
-	if opts.RateLimit < 0 {
-		return nil, invalid("Options.RateLimit: %v is negative; use 0 for the default of 20 requests per second per action", opts.RateLimit)
+	if err := check.Rate("Options.RateLimit", opts.RateLimit, "the default of 20 requests per second per action"); err != nil {
+		return nil, errs.Attribute(err, Name, "")
 	}
 	p := &Provider{
 		region:     opts.Region,

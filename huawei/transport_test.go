@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -300,6 +301,8 @@ func TestNewOptions(t *testing.T) {
 		{"bad endpoint scheme", huawei.Options{Region: "cn-north-4", AK: "a", SK: "s", ProjectID: "p", Endpoints: map[string]string{"hss": "ftp://x"}}, provider.InvalidArgument, "Endpoints"},
 		{"project id with a slash", huawei.Options{Endpoints: eps, AK: "a", SK: "s", ProjectID: "p/q"}, provider.InvalidArgument, "ProjectID"},
 		{"negative rate", huawei.Options{Endpoints: eps, AK: "a", SK: "s", ProjectID: "p", RateLimit: -1}, provider.InvalidArgument, "RateLimit"},
+		{"NaN rate", huawei.Options{Endpoints: eps, AK: "a", SK: "s", ProjectID: "p", RateLimit: math.NaN()}, provider.InvalidArgument, "RateLimit"},
+		{"infinite rate", huawei.Options{Endpoints: eps, AK: "a", SK: "s", ProjectID: "p", RateLimit: math.Inf(1)}, provider.InvalidArgument, "RateLimit"},
 		{"instance too long", huawei.Options{Endpoints: eps, AK: "a", SK: "s", ProjectID: "p", ROMAInstanceID: strings.Repeat("i", 65)}, provider.InvalidArgument, "ROMAInstanceID"},
 	}
 	for _, c := range cases {

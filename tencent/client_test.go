@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime"
 	"strings"
@@ -239,6 +240,8 @@ func TestNewValidatesOptions(t *testing.T) {
 		"endpoint query":     {Endpoints: map[string]string{"tcss": "http://example.com/?a=b"}},
 		"endpoint user":      {Endpoints: map[string]string{"tcss": "http://u:p@example.com"}},
 		"negative rate":      {RateLimit: -1},
+		"NaN rate":           {RateLimit: math.NaN()},
+		"infinite rate":      {RateLimit: math.Inf(1)},
 	}
 	for name, o := range tests {
 		if _, err := New(o); !errors.Is(err, provider.ErrInvalidArgument) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
+	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
@@ -65,8 +66,8 @@ func New(opts Options) (*Provider, error) {
 	if opts.Token != "" && opts.SecretID == "" {
 		return nil, errs.Invalid("Options.Token: a token needs Options.SecretID and Options.SecretKey")
 	}
-	if opts.RateLimit < 0 {
-		return nil, errs.Invalid("Options.RateLimit: %v is negative; use 0 for the default of 20 requests per second", opts.RateLimit)
+	if err := check.Rate("Options.RateLimit", opts.RateLimit, "the default of 20 requests per second"); err != nil {
+		return nil, errs.Attribute(err, Name, "")
 	}
 	eps, err := parseEndpoints(opts.Endpoints)
 	if err != nil {

@@ -34,6 +34,7 @@ package check
 
 import (
 	"fmt"
+	"math"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -235,4 +236,14 @@ func (w Window) Range(field string, from, to time.Time) (time.Time, time.Time, e
 			field, from.UTC().Format(layout), to.UTC().Format(layout))
 	}
 	return from.UTC(), to.UTC(), nil
+}
+
+// Rate checks a rate in calls per second where 0 means the default: it must
+// be a finite number, 0 or more. NaN would turn pacing off and +Inf means
+// no pacing at all, so both are refused rather than taken as a default.
+func Rate(field string, v float64, def string) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return errs.Invalid("%s: %v is not a rate; want a finite number of requests per second, or 0 for %s", field, v, def)
+	}
+	return nil
 }
