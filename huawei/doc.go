@@ -249,6 +249,9 @@
 // and sends nothing. A Download that failed before ROMA answered with 2xx
 // may be tried again. ROMA refusing a reused archive is FailedPrecondition
 // (400) or NotFound (404, 410).
+// The archive is returned as ROMA serves it, with no Columns or
+// NeutralCell: assets take ids only, with no filter or column vocabulary
+// for its cells to be spelled in.
 //
 // # Schedules
 //
