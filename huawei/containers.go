@@ -255,10 +255,13 @@ func hssStatus(job export.Job, t hssTask) (export.Status, error) {
 
 // hssFileTables is, by kind, what the adapter knows of the HSS files it
 // downloads: the default headers sent in export_headers and the
-// export_headers keys, with the neutral key of each, and for
-// vulnerabilities the neutral spelling of cells (see Download).
+// export_headers keys, with the neutral key of each, and the neutral
+// spelling of cells (see Download). A containers cell is read by the
+// filter table the request was translated with, the other way
+// (status Running is running, create_time in epoch milliseconds is RFC
+// 3339), so rows speak the words filters take.
 var hssFileTables = map[export.Kind]vocab.FileTable{
-	export.KindContainers:      {Titles: containerColumns.Titles()},
+	export.KindContainers:      {Titles: containerColumns.Titles(), Cell: containerFilters.NeutralCells(epochMillis)},
 	export.KindVulnerabilities: {Titles: hssVulnColumns.Titles(), Cell: hssVulCell},
 }
 

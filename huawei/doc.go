@@ -126,6 +126,20 @@
 // to the neutral keys, so rows.NewReader reports them; pass the request's
 // Columns too (rows.Options.Columns) for custom headers.
 //
+// Cells are read as HSS writes them (status Running, create_time in epoch
+// milliseconds: the spellings of the HSS API). The downloaded body's
+// NeutralCell(key, cell) method spells them in the words the filters take,
+// reading the filter table above the other way, so a row matched by
+// status=running says running: status (any case) Running -> running,
+// Waiting -> waiting, Terminated -> terminated, Isolated -> isolated,
+// Paused -> paused; cluster_type (any case) as one of cce, ali, tencent,
+// azure, aws, self_built_hw, self_built_idc; risky (any case) as true or
+// false; create_time from epoch milliseconds to RFC 3339 in UTC, as
+// vulnerabilities spell first_seen and last_seen. It keeps what it does not
+// know as written (another status, a blank cell, a time that is not whole
+// epoch milliseconds up to the year 9999). The other columns are names,
+// ids, counts and limits, and stay as written.
+//
 // # Vulnerabilities
 //
 // export.Vulnerabilities maps to HSS ExportVuls
@@ -235,6 +249,9 @@
 // and sends nothing. A Download that failed before ROMA answered with 2xx
 // may be tried again. ROMA refusing a reused archive is FailedPrecondition
 // (400) or NotFound (404, 410).
+// The archive is returned as ROMA serves it, with no Columns or
+// NeutralCell: assets take ids only, with no filter or column vocabulary
+// for its cells to be spelled in.
 //
 // # Schedules
 //
@@ -305,7 +322,9 @@
 // whether ListQueryExportTask and ListDownloadExportedFile need the optional
 // "region" header one partner-cloud copy of the docs marks mandatory (it is
 // not sent);
-// whether HSS accepts an empty export_headers (never sent); which task-query
+// whether HSS accepts an empty export_headers (never sent); how the
+// containers file spells its cells (read as the API spells the same
+// fields, see NeutralCell above); which task-query
 // API HSS expects for container tasks (ListQueryExportTask is used); the
 // name-filter matching of HSS; the ROMA code for "a job is already running"
 // (any ExportAsset rejection mentioning "running" is FailedPrecondition);

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/internal/vocab/vocabtest"
 )
 
@@ -16,6 +17,11 @@ func TestDocVocabulary(t *testing.T) {
 	vocabtest.Kinds(t, d, table)
 	vocabtest.Says(t, d, "Assets", fmt.Sprintf("1 to %d app and task ids in total", assetSpec.MaxIDs))
 	vocabtest.Mapping(t, d, "Containers", "task_status (any case):", vocabtest.VendorFirst(hssTaskStates))
+	// What NeutralCell reads back is the filter table, so the doc's
+	// reading of it is checked against that table.
+	vocabtest.Mapping(t, d, "Containers", "the other way, so a row matched by status=running says running: status (any case)",
+		vocabtest.VendorFirst(filterValues(t, containerFilters, "status")))
+	vocabtest.Says(t, d, "Containers", "cluster_type (any case) as one of "+strings.Join(filterValues(t, containerFilters, "cluster_type").Neutral(), ", ")+";")
 	vocabtest.Mapping(t, d, "Assets", "compared case-insensitively:", vocabtest.VendorFirst(romaJobStates))
 	vocabtest.Mapping(t, d, "Schedules", "scan_range_type (any case)", vocabtest.VendorFirst(vulScopes))
 	vocabtest.Mapping(t, d, "Schedules", "status (any case)", vocabtest.VendorFirst(vulStatuses))
@@ -30,6 +36,18 @@ func TestDocVocabulary(t *testing.T) {
 		periods = append(periods, [2]string{v, fmt.Sprintf("{%d, %s}", p.Every, strings.ToUpper(unit[:1])+unit[1:])})
 	}
 	vocabtest.MappingSet(t, d, "Schedules", "scan_period", periods)
+}
+
+// filterValues is the value mapping of field in fs, failing t without one.
+func filterValues(t *testing.T, fs vocab.Filters, field string) vocab.Enums {
+	t.Helper()
+	for _, f := range fs {
+		if f.Field == field && len(f.Values) > 0 {
+			return f.Values
+		}
+	}
+	t.Fatalf("no filter %q with values", field)
+	return nil
 }
 
 // TestSummaryValues fails when the README's table of each kind's

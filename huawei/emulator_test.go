@@ -127,6 +127,72 @@ func TestEmulatedContainers(t *testing.T) {
 	rc.Close()
 }
 
+// TestEmulatedContainersNeutralCells runs a containers export through the
+// emulator as a caller would (export, wait, download, rows) and spells each
+// cell with the download's NeutralCell: the rows come back in the words the
+// filters take (status running, not HSS's Running; create_time in RFC 3339,
+// not epoch milliseconds), and what HSS writes beyond the vocabulary (a
+// status the table does not know, an empty cluster type) is kept.
+func TestEmulatedContainersNeutralCells(t *testing.T) {
+	p, srv := emulated(t, 10*time.Millisecond)
+	srv.SetContainers([]huaweitest.Container{
+		{ContainerID: "c1", ContainerName: "web", ClusterType: "cce", Status: "Running", Risky: true, CreateTime: 1709251200000, ClusterContainer: true},
+		{ContainerID: "c2", ContainerName: "db", ClusterType: "self_built_idc", Status: "Paused", CreateTime: 1709337600123, ClusterContainer: true},
+		{ContainerID: "c3", ContainerName: "batch", Status: "CrashLoopBackOff", CreateTime: 0},
+	})
+	ctx := context.Background()
+	cols := export.Cols("container_id", "cluster_type", "status", "risky", "create_time", "container_name")
+	for _, tc := range []struct {
+		name    string
+		filters []export.Filter
+		want    []map[string]string
+	}{
+		{"every container", nil, []map[string]string{
+			{"container_id": "c1", "cluster_type": "cce", "status": "running", "risky": "true", "create_time": "2024-03-01T00:00:00Z", "container_name": "web"},
+			{"container_id": "c2", "cluster_type": "self_built_idc", "status": "paused", "risky": "false", "create_time": "2024-03-02T00:00:00Z", "container_name": "db"},
+			{"container_id": "c3", "cluster_type": "", "status": "CrashLoopBackOff", "risky": "false", "create_time": "1970-01-01T00:00:00Z", "container_name": "batch"},
+		}},
+		{"filtered on the neutral words", []export.Filter{export.Eq("status", "running"), export.Eq("risky", "true")}, []map[string]string{
+			{"container_id": "c1", "cluster_type": "cce", "status": "running", "risky": "true", "create_time": "2024-03-01T00:00:00Z", "container_name": "web"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			job, err := p.CreateExportJob(ctx, export.Request{Target: export.Containers{}, Filters: tc.filters, Columns: cols})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := provider.Wait(ctx, p, job, fastWait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, err := p.Download(ctx, job, st.Files[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			n, ok := rc.(interface{ NeutralCell(key, cell string) string })
+			if !ok {
+				t.Fatalf("the download (%T) has no NeutralCell", rc)
+			}
+			header, data, err := rows.ReadAll(rc, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []map[string]string
+			for _, r := range data {
+				m := map[string]string{}
+				for i, k := range header {
+					m[k] = n.NeutralCell(k, r[i])
+				}
+				got = append(got, m)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("rows in neutral words (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 func TestEmulatedLimitAndEnterpriseProject(t *testing.T) {
 	p, srv := emulated(t, 10*time.Millisecond)
 	ctx := context.Background()

@@ -227,8 +227,8 @@ func hssVulCell(key, cell string) string {
 	c := strings.TrimSpace(cell)
 	switch key {
 	case "first_seen", "last_seen":
-		if ms, err := strconv.ParseInt(c, 10, 64); err == nil && ms >= 0 && ms <= maxEpochMillis {
-			return time.UnixMilli(ms).UTC().Format(time.RFC3339)
+		if t, ok := epochMillis(c); ok {
+			return t.UTC().Format(time.RFC3339)
 		}
 	default:
 		if n, ok := hssVulCells[key].ToNeutral(c); ok {
@@ -240,3 +240,14 @@ func hssVulCell(key, cell string) string {
 
 // maxEpochMillis bounds the times read from a file (the year 9999).
 const maxEpochMillis = 253402300799999
+
+// epochMillis reads a time as the HSS API states times, decimal epoch
+// milliseconds, from 0 to maxEpochMillis; anything else is not a time.
+// Every HSS file's time cells are read by it, so they are spelled alike.
+func epochMillis(cell string) (time.Time, bool) {
+	ms, err := strconv.ParseInt(cell, 10, 64)
+	if err != nil || ms < 0 || ms > maxEpochMillis {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}

@@ -249,7 +249,9 @@ func fileName(jobID, raw string) string {
 // neutral spelling of their cells (see Download). Components are not
 // listed: the titles TCSS writes are UNCONFIRMED (the emulator's
 // "Component" is not componentColumns' "Name"), and a header half mapped
-// to keys is worse than one left as the vendor wrote it.
+// to keys is worse than one left as the vendor wrote it. Nor have their
+// cells a vocabulary to spell them in: no components column is an
+// enumerated, bool or time filter of componentFilters.
 var fileTables = map[export.Kind]vocab.FileTable{
 	export.KindVulnerabilities: {Titles: cwpVulTitles, Cell: cwpVulCell},
 }

@@ -131,7 +131,11 @@
 // running, SUCCESS -> succeeded, FAILURE -> failed; ExportProgress
 // 0..100 becomes Progress 0..1 (-1 when absent); DownloadURL becomes the
 // one File, named after the URL's file name or "<job id>.xlsx"; FailureMsg
-// becomes Message. Download fetches File.URL with an HTTP GET.
+// becomes Message. Download fetches File.URL with an HTTP GET. Its cells
+// are kept as TCSS writes them: no column has a neutral vocabulary to
+// spell them in (vul_level and has_vul are filters, not columns; type is
+// free text such as SYSTEM_COMPONENT, filtered as written), so the body's
+// NeutralCell returns every cell unchanged.
 //
 // # Machine images (CVM)
 //

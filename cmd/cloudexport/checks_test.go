@@ -153,7 +153,7 @@ func TestDownloadKeysAsExportDid(t *testing.T) {
 		{"components chosen columns", []string{"export", "components", "--emulator", "--columns", "vul_count,name"},
 			"vul_count,name", "5,openssl"},
 		{"containers chosen columns", []string{"export", "containers", "--emulator", "--columns", "status,container_name"},
-			"status,container_name", "Running,nginx-web"},
+			"status,container_name", "running,nginx-web"}, // the filter's word, not HSS's Running
 		{"vulnerabilities huawei default columns", []string{"export", "vulnerabilities", "--provider", "huawei", "--emulator"},
 			"name,cve_id,level,category,status,host_id,host_name,host_ip,component,first_seen,last_seen", ""},
 	} {
@@ -195,7 +195,7 @@ func TestDownloadColumnsChooseByKey(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	lines := strings.Split(r.stdout, "\n")
-	if diff := cmp.Diff([]string{"State,container_name", "Running,nginx-web"}, lines[:2]); diff != "" {
+	if diff := cmp.Diff([]string{"State,container_name", "running,nginx-web"}, lines[:2]); diff != "" {
 		t.Errorf("header and first row (-want +got):\n%s", diff)
 	}
 	before := ts.Requests() + hs.Requests()

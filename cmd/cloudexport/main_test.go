@@ -180,6 +180,11 @@ func TestExportGolden(t *testing.T) {
 		// NeutralCell), not HSS's Critical or vul_status_unfix.
 		{"vulnerabilities_huawei_neutral", []string{"export", "vulnerabilities", "--provider", "huawei", "--emulator",
 			"--columns", "name,level,category,status,first_seen", "--out", "-", "--quiet"}, nil},
+		// Containers rows come out in the words the filters take (status
+		// running, create_time in RFC 3339), not HSS's Running and epoch
+		// milliseconds.
+		{"containers_neutral", []string{"export", "containers", "--emulator", "--filter", "cluster_type=cce",
+			"--columns", "container_name,cluster_type,status,risky,create_time", "--out", "-", "--quiet"}, nil},
 		{"components_json_rows", []string{"export", "components", "--emulator", "--columns", "name,version,vul_count", "--limit", "3", "--out", dir + "/c.json"}, []string{"c.json"}},
 		{"machine_images_wait", []string{"export", "machine-images", "--emulator", "--format", "qcow2", "--wait"}, nil},
 		{"dry_run", []string{"export", "components", "--emulator", "--image", "sha256:abc", "--filter", "has_vul=true", "--dry-run"}, nil},

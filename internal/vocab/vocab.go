@@ -443,6 +443,54 @@ type FileTable struct {
 	Cell   func(key, cell string) string // nil: cells stay as written
 }
 
+// NeutralCells returns a FileTable Cell that reads fs the other way: a
+// cell of the column whose key is a filter's field is spelled as that
+// filter takes it. An Enumerated value becomes its neutral spelling by
+// Values (any case); a Bool becomes true or false (by Values when it has
+// vendor spellings, else from "true" or "false" in any case); a TimeRange is
+// read by parseTime, the vendor's way of writing a time (nil: times are
+// kept), and written as RFC 3339 in UTC. Spaces around a cell are ignored.
+// A cell of another column, or one the table does not know, is returned
+// as given: never dropped, never guessed.
+func (fs Filters) NeutralCells(parseTime func(cell string) (time.Time, bool)) func(key, cell string) string {
+	byKey := make(map[string]*Filter, len(fs))
+	for i := range fs {
+		if fs[i].NotHere == "" {
+			byKey[fs[i].Field] = &fs[i]
+		}
+	}
+	return func(key, cell string) string {
+		f := byKey[key]
+		if f == nil {
+			return cell
+		}
+		c := strings.TrimSpace(cell)
+		switch f.Kind {
+		case Enumerated:
+			if n, ok := f.Values.ToNeutral(c); ok {
+				return n
+			}
+		case Bool:
+			if n, ok := f.Values.ToNeutral(c); ok {
+				return n
+			}
+			// As sent: true or false, unless Values spells it otherwise.
+			if l := strings.ToLower(c); l == "true" || l == "false" {
+				if _, respelled := f.Values.ToVendor(l); !respelled {
+					return l
+				}
+			}
+		case TimeRange:
+			if parseTime != nil {
+				if t, ok := parseTime(c); ok {
+					return t.UTC().Format(time.RFC3339)
+				}
+			}
+		}
+		return cell
+	}
+}
+
 // Described is a downloaded result file that knows its FileTable. Its
 // Columns method is the one rows.Describer asks for, so rows.NewReader
 // reports neutral keys without being told, while the adapters stay free of

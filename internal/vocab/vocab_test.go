@@ -224,3 +224,57 @@ func TestSpecNoColumns(t *testing.T) {
 		t.Errorf("without NoColumns: %v", err)
 	}
 }
+
+func TestNeutralCells(t *testing.T) {
+	fs := append(Filters{
+		{Field: "on", Vendor: "On", Kind: Bool, Values: Enums{{"true", "1"}}}, // false is sent as "false"
+		{Field: "gone", Vendor: "Gone", Kind: Enumerated, Values: Enums{{"x", "X"}}, NotHere: "not on this cloud"},
+	}, table...)
+	secs := func(c string) (time.Time, bool) { // a vendor writing epoch seconds
+		if c == "1700000000" {
+			return time.Unix(1700000000, 0).In(time.FixedZone("CST", 8*3600)), true
+		}
+		return time.Time{}, false
+	}
+	type cell struct{ key, in string }
+	cases := []struct {
+		name  string
+		parse func(string) (time.Time, bool)
+		in    []cell
+		want  []string
+	}{
+		{"enumerated, any case and spaces", secs,
+			[]cell{{"level", "HIGH"}, {"level", "middle"}, {"level", " HIGH "}},
+			[]string{"high", "medium", "high"}},
+		{"enumerated, unknown or already neutral kept", secs,
+			[]cell{{"level", "SEVERE"}, {"level", ""}, {"level", "high"}},
+			[]string{"SEVERE", "", "high"}},
+		{"bool as sent", secs,
+			[]cell{{"flag", "TRUE"}, {"flag", "False"}, {"flag", "yes"}, {"flag", "1"}},
+			[]string{"true", "false", "yes", "1"}},
+		{"bool with vendor spellings", secs,
+			[]cell{{"on", "1"}, {"on", "FALSE"}, {"on", "TRUE"}, {"on", "0"}},
+			[]string{"true", "false", "TRUE", "0"}},
+		{"time by the vendor's parser, in UTC", secs,
+			[]cell{{"when", "1700000000"}, {"when", " 1700000000 "}, {"when", "yesterday"}, {"when", ""}},
+			[]string{"2023-11-14T22:13:20Z", "2023-11-14T22:13:20Z", "yesterday", ""}},
+		{"time without a parser kept", nil,
+			[]cell{{"when", "1700000000"}},
+			[]string{"1700000000"}},
+		{"text, unknown and refused fields kept", secs,
+			[]cell{{"name", " HIGH "}, {"cpu", "TRUE"}, {"other", "HIGH"}, {"gone", "X"}},
+			[]string{" HIGH ", "TRUE", "HIGH", "X"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := fs.NeutralCells(c.parse)
+			var got []string
+			for _, in := range c.in {
+				got = append(got, f(in.key, in.in))
+			}
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
