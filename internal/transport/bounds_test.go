@@ -77,6 +77,10 @@ func TestFetcherPolicy(t *testing.T) {
 			io.WriteString(w, "contents")
 		case "/same-host":
 			http.Redirect(w, r, "/ok", http.StatusFound)
+		case "/bad-location":
+			// A Location net/http cannot parse: its error quotes it whole.
+			w.Header().Set("Location", "https://files.example.com/%zz?Signature=s3cr3t")
+			w.WriteHeader(http.StatusFound)
 		default:
 			http.Redirect(w, r, "http://localhost:"+eu.Port()+"/x", http.StatusFound)
 		}
@@ -106,6 +110,7 @@ func TestFetcherPolicy(t *testing.T) {
 		{"metadata", configured, "http://169.254.169.254/latest/meta-data/", errs.PermissionDenied, "169.254.169.254"},
 		{"cross-host redirect", configured, files.URL + "/away?sig=s3cr3t", errs.PermissionDenied, "localhost"},
 		{"not http", configured, "file:///etc/passwd", errs.InvalidArgument, ""},
+		{"unparsable redirect", configured, files.URL + "/bad-location", errs.FailedPrecondition, "redirected"},
 		{"no service hosts", NewFetcher(nil, "hss", DownloadOptions{}), "https://b.cos.ap-guangzhou.myqcloud.com/x", errs.PermissionDenied, "b.cos.ap-guangzhou.myqcloud.com"},
 	} {
 		_, err := c.f.Fetch(context.Background(), l, "Download", c.raw)
