@@ -62,11 +62,26 @@ func (l spyLease) Release(ctx context.Context) error {
 	return l.Lease.Release(ctx)
 }
 
-// free reports whether key can be acquired within a short wait, and gives
-// it back if so.
+// held reports whether key stays held through a short wait (30ms), giving
+// it back if the probe got it. Only a held key keeps the probe waiting, so
+// a slow machine cannot make it answer true for a free key.
+func (s *spyLocker) held(t *testing.T, key string) bool {
+	t.Helper()
+	return !s.probe(t, key, 30*time.Millisecond)
+}
+
+// free reports whether key can be acquired, and gives it back if so. It
+// waits up to 10 s, not a few milliseconds: a free key can miss a short
+// deadline on a loaded machine (a stall of 100 ms was seen there). A held
+// key keeps it waiting the whole 10 s, which only a failing test pays.
 func (s *spyLocker) free(t *testing.T, key string) bool {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	return s.probe(t, key, 10*time.Second)
+}
+
+func (s *spyLocker) probe(t *testing.T, key string, wait time.Duration) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	l, err := s.inner.Acquire(ctx, key, time.Minute)
 	if errors.Is(err, context.DeadlineExceeded) {
@@ -151,7 +166,7 @@ func TestROMALeaseFollowsTheJob(t *testing.T) {
 	if n := spy.get("acquire", key); n != 1 {
 		t.Fatalf("%d acquisitions of %q; want 1 (keys seen: %v)", n, key, spy.n)
 	}
-	if spy.free(t, key) {
+	if !spy.held(t, key) {
 		t.Fatal("the instance's lease is free while its job runs")
 	}
 	running := 0
@@ -194,7 +209,7 @@ func TestROMALeaseFollowsTheJob(t *testing.T) {
 	if got := spy.get("release", key); got != 1 {
 		t.Errorf("%d releases; want 1: a poll of an ended job released the next job's lease", got)
 	}
-	if spy.free(t, key) {
+	if !spy.held(t, key) {
 		t.Error("the next job's lease was freed by a poll of the earlier job")
 	}
 }
@@ -235,7 +250,7 @@ func TestROMAPollWithoutTheLease(t *testing.T) {
 	if r, n := spy.get("release", key), spy.get("renew", key); r != 0 || n != 0 {
 		t.Errorf("replica b's polls: %d releases, %d renewals; want none, the lease is a's", r, n)
 	}
-	if spy.free(t, key) {
+	if !spy.held(t, key) {
 		t.Error("the lease was freed by a replica that does not hold it")
 	}
 	if _, err := a.PollJob(ctx, job); err != nil {
@@ -255,6 +270,9 @@ func TestROMAPollWithoutTheLease(t *testing.T) {
 func TestROMALeaseExpiresWhenPollingStops(t *testing.T) {
 	srv, spy, ps, key := leased(t, 20*time.Millisecond, 150*time.Millisecond, 2)
 	a, b := ps[0], ps[1]
+	// b's own lease must outlive the checks below however slowly they run;
+	// only a's has to expire.
+	huawei.SetROMALeaseTTL(b, time.Minute)
 	ctx := context.Background()
 
 	first, err := a.CreateExportJob(ctx, assetsOf(srv, 0))
@@ -274,7 +292,7 @@ func TestROMALeaseExpiresWhenPollingStops(t *testing.T) {
 	if st, err := a.PollJob(ctx, first); err != nil || !st.Done() {
 		t.Fatalf("a's late poll: %v, %v", st.State, err)
 	}
-	if spy.free(t, key) {
+	if !spy.held(t, key) {
 		t.Error("a's release of its expired lease freed b's")
 	}
 	if _, err := provider.Wait(ctx, b, second, fastWait); err != nil {

@@ -136,8 +136,11 @@ func NewLimiter(client redis.UniversalClient, opts *LimiterOptions) *Limiter {
 // ask again. Because a slot is booked ahead, a caller that wakes a little
 // late for it does not cost the others their slots, so the achieved rate
 // stays at the configured one however many replicas wait; a caller whose
-// ctx is cancelled while it sleeps leaves its slot unused. An adaptive
-// back-off (Observe) applies to the slots reserved after it.
+// ctx is cancelled while it sleeps leaves its slot unused. The flip side: a
+// caller that wakes late still goes, so a process the machine stalls (a CPU
+// quota, a pause) can send the calls of several slots together with the
+// punctual callers of the next; a strict vendor may then throttle one.
+// Observe's adaptive back-off then applies to the slots reserved after it.
 func (l *Limiter) Wait(ctx context.Context, c provider.Call) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -2,9 +2,12 @@
 // client standing for one replica, share one Redis and one emulator.
 //
 //   - TestReplicasShareQuota: Tencent providers with redisquota Limiters
-//     share the emulator's strict 20 requests per second per action
-//     (tencenttest.Server.SetRateLimit): no throttling answer, and the
-//     creates run within 10% of 20/s.
+//     export through the emulator, which enforces a strict 20 requests per
+//     second per action (tencenttest.Server.SetRateLimit). Every job
+//     succeeds, every request the emulator sees went through the shared
+//     Limiter, the slots Redis reserved for each action hold no more than
+//     19 in any second across the replicas, and no Wait returns before its
+//     slot.
 //   - TestReplicasOneROMAJob: Huawei providers with redisquota Lockers
 //     (huawei.Options.Locker) run ROMA exports on one instance; the emulator
 //     refuses a second running job (409), so every create succeeding proves
@@ -12,8 +15,14 @@
 //
 // Both run in the package's ordinary tests (about 6 s together), against the
 // redis-server the tests start, or miniredis where none is installed.
-// BenchmarkReplicas and BenchmarkReplicasROMA record both runs for the
-// README:
+//
+// What the emulator counts (throttling answers, the create rate across
+// replicas, within 10% of 20/s) depends on when the machine runs the
+// callers, not only on the Limiter: a caller woken late goes out beside the
+// next one, and under the race detector on a loaded 2-core machine 12 runs
+// of TestReplicasShareQuota in 30 saw 1 to 8 throttles when it asserted
+// none. Those figures are measurements, so BenchmarkReplicas and
+// BenchmarkReplicasROMA record them for the README:
 //
 //	go test ./redisquota -run '^$' -bench Replicas -benchtime 5x -count 3
 
@@ -23,7 +32,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -62,19 +70,39 @@ const (
 	replicaRate = 19
 )
 
-// admissions records when each action was admitted, across replicas.
+// admissions records when each action was admitted, across replicas, and
+// any Wait that returned before its slot.
 type admissions struct {
-	mu sync.Mutex
-	at map[string][]time.Time // action -> admission times
+	mu    sync.Mutex
+	at    map[string][]time.Time // action -> admission times
+	keys  map[string]string      // action -> its Call key
+	early []string
 }
 
-func (a *admissions) add(action string, t time.Time) {
+func (a *admissions) add(c provider.Call, t time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.at == nil {
-		a.at = map[string][]time.Time{}
+		a.at, a.keys = map[string][]time.Time{}, map[string]string{}
 	}
-	a.at[action] = append(a.at[action], t)
+	a.at[c.Action] = append(a.at[c.Action], t)
+	a.keys[c.Action] = c.Key()
+}
+
+func (a *admissions) tooEarly(msg string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.early = append(a.early, msg)
+}
+
+func (a *admissions) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, ts := range a.at {
+		n += len(ts)
+	}
+	return n
 }
 
 func (a *admissions) of(action string) []time.Time {
@@ -93,9 +121,17 @@ type recording struct {
 }
 
 func (r recording) Wait(ctx context.Context, c provider.Call) error {
+	ctx, rec := withSlotRecord(ctx)
 	err := r.Limiter.Wait(ctx, c)
 	if err == nil {
-		r.log.add(c.Action, time.Now())
+		now := time.Now()
+		r.log.add(c, now)
+		switch s, ok := rec.get(); {
+		case !ok:
+			r.log.tooEarly(c.Action + ": Wait returned nil without an admission from Redis")
+		case now.Before(s.earliest):
+			r.log.tooEarly(fmt.Sprintf("%s: Wait returned %v before its slot", c.Action, s.earliest.Sub(now)))
+		}
 	}
 	return err
 }
@@ -132,6 +168,8 @@ func rate(ts []time.Time) float64 {
 type tencentRun struct {
 	wall      time.Duration
 	log       *admissions
+	slots     *slotLog
+	prefix    string // of the Limiters' Redis keys
 	throttled int64
 	requests  int64
 }
@@ -145,6 +183,7 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 
 	p := prefix(tb)
 	log := &admissions{}
+	slots := &slotLog{}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var (
@@ -154,7 +193,9 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 	)
 	start := time.Now()
 	for range replicaCount {
-		lim := redisquota.NewLimiter(newClient(tb), &redisquota.LimiterOptions{Prefix: p, Rate: replicaRate})
+		client := newClient(tb)
+		slots.watch(client)
+		lim := redisquota.NewLimiter(client, &redisquota.LimiterOptions{Prefix: p, Rate: replicaRate})
 		o := srv.Options()
 		o.Limiter = recording{Limiter: lim, log: log}
 		prov, err := tencent.New(o)
@@ -199,30 +240,39 @@ func runTencentReplicas(tb testing.TB, jobs int) tencentRun {
 	if errs := failed.all(); len(errs) > 0 {
 		tb.Fatalf("%d failures, first: %v", len(errs), errs[0])
 	}
-	return tencentRun{wall: time.Since(start), log: log, throttled: srv.Throttled(), requests: srv.Requests()}
+	return tencentRun{wall: time.Since(start), log: log, slots: slots, prefix: p, throttled: srv.Throttled(), requests: srv.Requests()}
 }
 
 // TestReplicasShareQuota: three providers, each with its own Redis-backed
-// limiter on one Redis, share the emulator's strict 20/s per action with no
-// throttling answer and a create rate within 10% of 20/s.
+// limiter on one Redis, export through an emulator that enforces 20/s per
+// action. Every job succeeds, every request the emulator saw was admitted by
+// the shared Limiter, and the slots Redis reserved for each action, across
+// the replicas, never number more than the Limiters' 19 in a second; no Wait
+// returned before its slot.
 func TestReplicasShareQuota(t *testing.T) {
 	const jobs = 60
 	run := runTencentReplicas(t, jobs)
-	if run.throttled != 0 {
-		t.Errorf("%d throttling answers; want 0", run.throttled)
-	}
 	creates := run.log.of("CreateComponentExportJob")
-	if len(creates) != jobs {
-		t.Errorf("%d creates admitted; want %d (one per job, no retries)", len(creates), jobs)
+	if len(creates) < jobs {
+		t.Errorf("%d creates admitted; want at least %d, one per job", len(creates), jobs)
 	}
-	if r := rate(creates); math.Abs(r-quota) > 0.1*quota {
-		t.Errorf("creates at %.2f/s across replicas; want within 10%% of %d/s", r, quota)
+	if n := run.log.count(); int64(n) != run.requests {
+		t.Errorf("the emulator saw %d requests and the Limiters admitted %d; want every request admitted", run.requests, n)
 	}
-	for action := range run.log.at {
-		if n := maxInWindow(run.log.of(action), time.Second); n > quota+1 {
-			t.Errorf("%s: %d admissions in one second; want at most %d (plus one for stamping delay)", action, n, quota)
+	for _, e := range run.log.early {
+		t.Error(e)
+	}
+	for action, ts := range run.log.at {
+		key := "rate:" + run.prefix + run.log.keys[action] // redis_rate puts "rate:" first
+		slots := run.slots.slots(t, key)
+		if len(slots) != len(ts) {
+			t.Errorf("%s: Redis granted %d slots under %s; want %d, one per admission", action, len(slots), key, len(ts))
+		}
+		if n := mostInWindow(slots, time.Second); n > replicaRate {
+			t.Errorf("%s: %d slots in one second across %d replicas; want at most %d", action, n, replicaCount, replicaRate)
 		}
 	}
+	// Measurements, not assertions: see the file's comment.
 	t.Logf("%d jobs in %v: creates at %.2f/s, %d requests, %d throttled", jobs, run.wall.Round(time.Millisecond), rate(creates), run.requests, run.throttled)
 }
 

@@ -179,9 +179,37 @@ func newClient(t testing.TB) *redis.Client {
 	return c
 }
 
-// prefix is a key prefix no other test uses.
+// prefixes holds the key prefix of each running test, by its testing.TB.
+var prefixes struct {
+	mu   sync.Mutex
+	n    int
+	byTB map[testing.TB]string
+}
+
+// prefix is a key prefix no other test uses, and no other run of the same
+// test: the server outlives a test, so with -count=N the schedules and
+// leases of one run are still there when the next starts (a schedule of one
+// call per 100 s kept the next run's first Wait out for 100 s). Every call
+// within one test returns the same prefix, so its lockers and limiters
+// share keys.
 func prefix(t testing.TB) string {
-	return "test:" + t.Name() + ":"
+	prefixes.mu.Lock()
+	defer prefixes.mu.Unlock()
+	if p, ok := prefixes.byTB[t]; ok {
+		return p
+	}
+	if prefixes.byTB == nil {
+		prefixes.byTB = map[testing.TB]string{}
+	}
+	prefixes.n++
+	p := "test:" + t.Name() + ":" + strconv.Itoa(prefixes.n) + ":"
+	prefixes.byTB[t] = p
+	t.Cleanup(func() {
+		prefixes.mu.Lock()
+		defer prefixes.mu.Unlock()
+		delete(prefixes.byTB, t)
+	})
+	return p
 }
 
 // deadClient is a client of a loopback port nobody listens on.
