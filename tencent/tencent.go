@@ -14,8 +14,8 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/export"
-	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/check"
+	"github.com/cloudexport/cloudexport/internal/door"
 	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
