@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/cloudexport/cloudexport/internal/safehttp"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/tencent"
 )
@@ -85,16 +86,7 @@ func matchHostPattern(pattern, host string) bool {
 		ha, err := netip.ParseAddr(host)
 		return err == nil && pa.Unmap() == ha.Unmap()
 	}
-	pl, hl := strings.Split(pattern, "."), strings.Split(host, ".")
-	if len(pl) != len(hl) {
-		return false
-	}
-	for i := range pl {
-		if hl[i] == "" || (pl[i] != "*" && pl[i] != hl[i]) {
-			return false
-		}
-	}
-	return true
+	return safehttp.MatchHost(pattern, host)
 }
 
 // checkHostPattern checks one host pattern: DNS labels of letters, digits

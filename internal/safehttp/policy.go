@@ -137,7 +137,7 @@ func matchAny(patterns []string, host string) bool {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	if _, err := netip.ParseAddr(host); err != nil && host != "" {
 		for _, p := range patterns {
-			if matchHost(strings.ToLower(p), host) {
+			if MatchHost(strings.ToLower(p), host) {
 				return true
 			}
 		}
@@ -145,7 +145,10 @@ func matchAny(patterns []string, host string) bool {
 	return false
 }
 
-func matchHost(pattern, host string) bool {
+// MatchHost reports whether host has as many DNS labels as pattern, each
+// equal to the pattern's or matched by its "*" (one non-empty label). Both
+// are expected in lower case.
+func MatchHost(pattern, host string) bool {
 	pl, hl := strings.Split(pattern, "."), strings.Split(host, ".")
 	if len(pl) != len(hl) {
 		return false
