@@ -163,7 +163,8 @@ func MatchHost(pattern, host string) bool {
 
 // Client returns a copy of base (http.DefaultClient when nil; base itself is
 // never changed) for fetching URLs that passed Check. Its redirects must stay
-// on the same host without leaving https, and every new connection is
+// on the same host without leaving https (base's CheckRedirect is not
+// used), and every new connection is
 // refused, at dial time, when the address DNS returned is not a public
 // unicast address and the host is not trusted.
 //
@@ -190,7 +191,9 @@ func (p *Policy) Client(base *http.Client) *http.Client {
 			return t.RoundTrip(req)
 		})
 	}
-	next := base.CheckRedirect
+	// base's own CheckRedirect is not consulted: the redirect rules of a
+	// download are these, whatever client the caller supplied (provider's
+	// package doc: its redirect policy is not used).
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		first := via[0].URL
 		if hostPort(req.URL) != hostPort(first) {
@@ -201,9 +204,6 @@ func (p *Policy) Client(base *http.Client) *http.Client {
 		}
 		if len(via) >= 10 {
 			return denied(req.URL.Hostname(), "stopped after 10 redirects")
-		}
-		if next != nil {
-			return next(req, via)
 		}
 		return nil
 	}

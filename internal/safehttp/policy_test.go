@@ -199,6 +199,16 @@ func TestDownloadRefusesCrossHostRedirect(t *testing.T) {
 	if string(b) != "ok" {
 		t.Errorf("same-host redirect body %q", b)
 	}
+
+	// The caller's own redirect policy is not used: these rules decide.
+	refuseAll := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return errors.New("caller refuses") }}
+	c2 := p.Client(refuseAll)
+	defer c2.CloseIdleConnections()
+	resp, err = c2.Get(src.URL + "/hop")
+	if err != nil {
+		t.Fatalf("same-host redirect with the caller's CheckRedirect refusing all: %v; want it followed", err)
+	}
+	resp.Body.Close()
 }
 
 func TestClientChecksLiteralHostsUnderCustomTransports(t *testing.T) {
