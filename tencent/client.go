@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -277,6 +278,35 @@ func newClients(cred common.CredentialIface, region string, eps map[string]endpo
 	return clients, cc, nil
 }
 
+// cosDownloadHosts are the host patterns of the download links TCSS and
+// CWP hand out ("*" stands for exactly one DNS label; see safehttp.Policy).
+//
+// Tencent's export links are presigned COS object URLs. Sources:
+//   - TCSS DescribeExportJobResult, API doc example DownloadURL
+//     "https://yunjing.cos.ap-guangzhou.myqcloud.com" (tencentcloud.com
+//     document/api/1163/52909; /work/shared/vendor/tencent.md 2.1);
+//   - COS default domains <bucket>.cos.<region>.myqcloud.com and, since
+//     2024, <bucket>.cos.<region>.tencentcos.cn; the default CDN domain
+//     <bucket>.file.myqcloud.com; global acceleration
+//     <bucket>.cos.accelerate.myqcloud.com (COS SDK docs, tencentcloud.com
+//     document/product/436/37880 and 436/38073).
+//
+// The intranet form <bucket>.cos-internal.<region>.tencentcos.cn is left
+// out on purpose: it resolves to private addresses, which the dialer
+// refuses for untrusted hosts. Callers inside Tencent Cloud whose COS names
+// resolve to intranet addresses must say so through Options.AllowDownload.
+//
+// CWP ExportTasks documents DownloadUrl only as a "download URL"; that it is
+// a COS link on the same domains is UNCONFIRMED (vulnerabilities.md calls it
+// a presigned link), so CWP gets the same list.
+// CVM writes into the caller's bucket and hands out no URL.
+var cosDownloadHosts = []string{
+	"*.cos.*.myqcloud.com",
+	"*.cos.accelerate.myqcloud.com",
+	"*.file.myqcloud.com",
+	"*.cos.*.tencentcos.cn",
+}
+
 // newFetchers returns the Fetcher of each service whose answers hand out
 // URLs (TCSS DownloadURL, CWP DownloadUrl), under the download policy:
 // the documented COS domains and Options.DownloadHosts over https, the
@@ -288,7 +318,8 @@ func newFetchers(opts Options, eps map[string]endpoint) map[string]*transport.Fe
 			configured = append(configured, eps[strings.ToLower(k)].scheme+"://"+eps[strings.ToLower(k)].host)
 		}
 	}
-	do := transport.DownloadOptions{Hosts: opts.DownloadHosts, Allow: opts.AllowDownload, Endpoints: configured}
+	hosts := append(slices.Clone(cosDownloadHosts), opts.DownloadHosts...)
+	do := transport.DownloadOptions{Hosts: hosts, Allow: opts.AllowDownload, Endpoints: configured}
 	return map[string]*transport.Fetcher{
 		serviceTCSS: transport.NewFetcher(opts.HTTPClient, serviceTCSS, do),
 		serviceCWP:  transport.NewFetcher(opts.HTTPClient, serviceCWP, do),

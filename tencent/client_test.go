@@ -17,6 +17,7 @@ import (
 	cvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/internal/safehttp"
 	"github.com/cloudexport/cloudexport/provider"
 	"github.com/cloudexport/cloudexport/scan"
 )
@@ -319,5 +320,24 @@ func TestUnservedKind(t *testing.T) {
 	p := f.provider()
 	if _, err := p.CreateExportJob(context.Background(), export.Request{Target: export.Containers{}}); !errors.Is(err, provider.ErrUnsupported) {
 		t.Errorf("err = %v, want ErrUnsupported", err)
+	}
+}
+
+// TestCOSDownloadHosts: the documented COS domains TCSS and CWP links use
+// are allowed over https; the intranet form and look-alikes are not.
+func TestCOSDownloadHosts(t *testing.T) {
+	p := &safehttp.Policy{Hosts: cosDownloadHosts}
+	for raw, allowed := range map[string]bool{
+		"https://yunjing.cos.ap-guangzhou.myqcloud.com/export/x.xlsx?sign=q": true,
+		"https://b-1250000000.cos.ap-beijing.tencentcos.cn/a":                true,
+		"https://b-1250000000.file.myqcloud.com/a":                           true,
+		"https://b-1.cos.accelerate.myqcloud.com/a":                          true,
+		"https://b-1250000000.cos-internal.ap-beijing.tencentcos.cn/a":       false,
+		"https://yunjing.cos.ap-guangzhou.myqcloud.com.evil.example/x":       false,
+		"http://yunjing.cos.ap-guangzhou.myqcloud.com/x":                     false,
+	} {
+		if _, _, err := p.Check(raw); (err == nil) != allowed {
+			t.Errorf("Check(%q) = %v; want allowed %v", raw, err, allowed)
+		}
 	}
 }

@@ -16,54 +16,13 @@ import (
 	"github.com/cloudexport/cloudexport/internal/errs"
 )
 
-// Host patterns of the download links vendors hand out. A "*" stands for
-// exactly one DNS label; everything else matches literally, case-insensitively.
-//
-// Tencent's export links are presigned COS object URLs. Sources:
-//   - TCSS DescribeExportJobResult, API doc example DownloadURL
-//     "https://yunjing.cos.ap-guangzhou.myqcloud.com" (tencentcloud.com
-//     document/api/1163/52909; /work/shared/vendor/tencent.md 2.1);
-//   - COS default domains <bucket>.cos.<region>.myqcloud.com and, since
-//     2024, <bucket>.cos.<region>.tencentcos.cn; the default CDN domain
-//     <bucket>.file.myqcloud.com; global acceleration
-//     <bucket>.cos.accelerate.myqcloud.com (COS SDK docs, tencentcloud.com
-//     document/product/436/37880 and 436/38073).
-//
-// The intranet form <bucket>.cos-internal.<region>.tencentcos.cn is left
-// out on purpose: it resolves to private addresses, which the dialer
-// refuses for untrusted hosts. Callers inside Tencent Cloud whose COS names
-// resolve to intranet addresses must say so through Policy.Allow.
-//
-// CWP ExportTasks documents DownloadUrl only as a "download URL"; that it is
-// a COS link on the same domains is UNCONFIRMED (vulnerabilities.md calls it
-// a presigned link), so CWP gets the same list.
-//
-// Huawei HSS and ROMA hand out no URLs (files come through
-// ListDownloadExportedFile / DownloadAssetArchive on the API endpoint) and
-// CVM writes into the caller's bucket, so those services have no list.
-var tencentCOS = []string{
-	"*.cos.*.myqcloud.com",
-	"*.cos.accelerate.myqcloud.com",
-	"*.file.myqcloud.com",
-	"*.cos.*.tencentcos.cn",
-}
-
-// DownloadHosts returns the documented host patterns of the download links
-// service hands out ("tcss", "cwp"), or nil for a service that hands out
-// none. The slice is a copy.
-func DownloadHosts(service string) []string {
-	switch service {
-	case "tcss", "cwp":
-		return append([]string(nil), tencentCOS...)
-	}
-	return nil
-}
-
 // Policy says which vendor-given URLs may be fetched. The zero Policy allows
 // nothing.
 type Policy struct {
-	// Hosts are host patterns ("*" = one DNS label) allowed over https at
-	// public addresses: DownloadHosts(service) plus any the caller adds.
+	// Hosts are host patterns ("*" = one DNS label, everything else
+	// literal and case-insensitive) allowed over https at public
+	// addresses: the service's documented download domains, which its
+	// adapter supplies, plus any the caller adds.
 	Hosts []string
 
 	// Endpoints are the base URLs the caller configured (for example

@@ -14,9 +14,9 @@ import (
 // DownloadOptions is what an adapter's Options say about fetching the URLs a
 // vendor answer hands out (TCSS DownloadURL, CWP DownloadUrl).
 type DownloadOptions struct {
-	// Hosts are host patterns ("*" = one DNS label) allowed over https
-	// besides the service's documented download hosts
-	// (safehttp.DownloadHosts).
+	// Hosts are host patterns ("*" = one DNS label) allowed over https:
+	// the service's documented download domains (the adapter knows them)
+	// and the caller's extra ones.
 	Hosts []string
 	// Allow, if set, is asked about a URL the rules refuse; true trusts
 	// its host like a configured endpoint's (any scheme, any address).
@@ -44,7 +44,7 @@ type Fetcher struct {
 // Options.HTTPClient (nil = defaults); it is copied, never changed.
 func NewFetcher(user *http.Client, service string, o DownloadOptions) *Fetcher {
 	pol := &safehttp.Policy{
-		Hosts:     append(safehttp.DownloadHosts(service), o.Hosts...),
+		Hosts:     append([]string(nil), o.Hosts...),
 		Endpoints: append([]string(nil), o.Endpoints...),
 		Allow:     o.Allow,
 	}
