@@ -105,6 +105,11 @@ func TestRateLimiterAdmitCountsCallsLetThrough(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
 	window := time.Second + l.opts.Guard
+	pace := func(c Call) *keyPace {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.key(c)
+	}
 	for _, tc := range []struct {
 		at   int // ms after t0
 		want time.Duration
@@ -116,12 +121,45 @@ func TestRateLimiterAdmitCountsCallsLetThrough(t *testing.T) {
 		{1025, 0},
 		{1100, window - 600*time.Millisecond}, // 500, 510, 1025 are within the window
 	} {
-		if got := l.admit(c, ms(tc.at)); got != tc.want {
+		if got := l.admit(pace(c), ms(tc.at)); got != tc.want {
 			t.Errorf("admit at %dms: wait %v, want %v", tc.at, got, tc.want)
 		}
 	}
-	if got := l.admit(Call{Action: "B"}, ms(1100)); got != 0 {
+	if got := l.admit(pace(Call{Action: "B"}), ms(1100)); got != 0 {
 		t.Errorf("another action waits %v", got)
+	}
+}
+
+// Observe skips a success while no key is slowed; the count of slowed keys
+// must follow every cut and every full recovery, or a slowed key would
+// never climb back (too low) or every success would take the slow path
+// (too high).
+func TestRateLimiterCountsSlowedKeys(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewRateLimiter(20)
+	l.now = func() time.Time { return now }
+	a, b := Call{Action: "A"}, Call{Action: "B"}
+	for _, tc := range []struct {
+		name      string
+		after     time.Duration
+		call      Call
+		throttled bool
+		want      int64
+	}{
+		{"success at full rate", 0, a, false, 0},
+		{"a is cut", 0, a, true, 1},
+		{"a is cut again after the cooldown", 2 * time.Second, a, true, 1},
+		{"b is cut", 0, b, true, 2},
+		{"a climbs part way", time.Second, a, false, 2},
+		{"a recovers fully", 10 * time.Minute, a, false, 1},
+		{"b recovers fully", 0, b, false, 0},
+		{"success at full rate again", time.Second, b, false, 0},
+	} {
+		now = now.Add(tc.after)
+		l.Observe(tc.call, tc.throttled)
+		if got := l.slowed.Load(); got != tc.want {
+			t.Fatalf("%s: %d slowed keys, want %d", tc.name, got, tc.want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math/rand"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -151,6 +152,10 @@ type RateLimiter struct {
 	epoch time.Time
 	mu    sync.Mutex
 	keys  map[string]*keyPace
+	// slowed counts the keys whose rate is below rps (under mu), so that
+	// Observe of a successful answer, which changes nothing while every
+	// key runs at rps, returns without a lookup.
+	slowed atomic.Int64
 }
 
 // keyPace is the pace of one Call key.
@@ -255,9 +260,9 @@ func (l *RateLimiter) key(c Call) *keyPace {
 // deadline it returns context.DeadlineExceeded at once.
 func (l *RateLimiter) Wait(ctx context.Context, c Call) error {
 	l.mu.Lock()
-	lim := l.key(c).lim
+	kp := l.key(c)
 	l.mu.Unlock()
-	if err := lim.Wait(ctx); err != nil {
+	if err := kp.lim.Wait(ctx); err != nil {
 		return waitErr(ctx)
 	}
 	// The token bucket spaces the calls as they are scheduled; a caller the
@@ -266,7 +271,7 @@ func (l *RateLimiter) Wait(ctx context.Context, c Call) error {
 	// through, and hold this one while a full window's worth went out
 	// within the window.
 	for {
-		d := l.admit(c, l.now())
+		d := l.admit(kp, l.now())
 		if d <= 0 {
 			return nil
 		}
@@ -287,14 +292,14 @@ func waitErr(ctx context.Context) error {
 	return context.DeadlineExceeded
 }
 
-// admit lets c through at now, and records it, when fewer than n calls of
-// its key went through in the window before now, where at the key's rate r,
-// n = max(1, floor(r)) and the window is n/r seconds stretched by Guard per
-// second. Otherwise it returns how long to wait before asking again.
-func (l *RateLimiter) admit(c Call, now time.Time) time.Duration {
+// admit lets a call of kp's key through at now, and records it, when fewer
+// than n calls of the key went through in the window before now, where at
+// the key's rate r, n = max(1, floor(r)) and the window is n/r seconds
+// stretched by Guard per second. Otherwise it returns how long to wait
+// before asking again. A key's pace, once made, lives as long as l.
+func (l *RateLimiter) admit(kp *keyPace, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	kp := l.key(c)
 	n := max(1, int(min(kp.rate, 1e6)))
 	window := time.Duration(float64(n) / kp.rate * float64(time.Second+l.opts.Guard))
 	at := now.Sub(l.epoch)
@@ -317,6 +322,9 @@ func (l *RateLimiter) admit(c Call, now time.Time) time.Duration {
 // Observe adapts c's pace to the vendor's answer; throttled reports that the
 // vendor refused the call for its rate. It implements Adaptive.
 func (l *RateLimiter) Observe(c Call, throttled bool) {
+	if !throttled && l.slowed.Load() == 0 {
+		return // every key runs at rps: a success changes nothing
+	}
 	now := l.now()
 	l.mu.Lock()
 	kp := l.key(c)
@@ -339,6 +347,12 @@ func (l *RateLimiter) Observe(c Call, throttled bool) {
 	r := kp.rate
 	if r != before {
 		kp.lim.SetLimitAt(now, l.limit(r))
+		switch {
+		case before == l.rps:
+			l.slowed.Add(1)
+		case r == l.rps:
+			l.slowed.Add(-1)
+		}
 	}
 	l.mu.Unlock()
 
