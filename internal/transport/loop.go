@@ -61,7 +61,11 @@ func (l *Loop) Do(ctx context.Context, service, action string, send func(ctx con
 			return err
 		}
 		actx, x := WithExchange(ctx)
-		start := time.Now()
+		logging := l.Log != nil && l.Log.Enabled(ctx, slog.LevelDebug)
+		var start time.Time
+		if logging {
+			start = time.Now()
+		}
 		err := send(actx)
 		if err != nil && ctx.Err() != nil {
 			return err // Retry.Do reports ctx.Err()
@@ -79,7 +83,9 @@ func (l *Loop) Do(ctx context.Context, service, action string, send func(ctx con
 		if adaptive != nil && (status != 0 || e != nil && e.VendorCode != "") {
 			adaptive.Observe(c, e != nil && e.Code == errs.ResourceExhausted)
 		}
-		l.log(ctx, c, attempt, status, rid, time.Since(start), e)
+		if logging {
+			l.log(ctx, c, attempt, status, rid, time.Since(start), e)
+		}
 		if e != nil {
 			return e
 		}
@@ -87,14 +93,12 @@ func (l *Loop) Do(ctx context.Context, service, action string, send func(ctx con
 	})
 }
 
-// log writes the attempt's one debug line. Keys: provider, service,
+// log writes the attempt's one debug line; Do calls it when l.Log is
+// enabled at debug level. Keys: provider, service,
 // action, attempt, status, request_id, duration and, on failure, code and
 // vendor_code. No request or answer body, credential or URL query is
 // logged.
 func (l *Loop) log(ctx context.Context, c provider.Call, attempt, status int, rid string, d time.Duration, e *errs.Error) {
-	if l.Log == nil || !l.Log.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
 	attrs := []slog.Attr{
 		slog.String("provider", c.Provider), slog.String("service", c.Service), slog.String("action", c.Action),
 		slog.Int("attempt", attempt), slog.Int("status", status), slog.String("request_id", rid), slog.Duration("duration", d),
