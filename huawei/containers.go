@@ -103,7 +103,8 @@ var containerSpec = vocab.Spec{Filters: containerFilters, Columns: containerColu
 type containerExport struct {
 	entProject string
 	size       int
-	body       map[string]any // ExportContainerListRequestBody
+	filters    []containerFilter // ExportContainerListRequestBody's filter members, in key order
+	headers    string            // export_headers' JSON value
 }
 
 // translateContainers validates the target and builds, from the request the
@@ -115,43 +116,41 @@ func (p *Provider) translateContainers(req export.Request, t export.Containers, 
 	if ep == "" {
 		ep = p.entProject
 	}
-	body := make(map[string]any, len(filters)+1)
-	for _, f := range filters {
+	members := make([]containerFilter, len(filters))
+	for i, f := range filters {
+		m := containerFilter{key: f.Spec.Vendor}
 		switch f.Spec.Kind {
 		case vocab.Bool:
-			body[f.Spec.Vendor] = f.Values[0] == "true"
+			m.kind, m.value = filterBool, f.Values[0]
 		case vocab.TimeRange:
-			body[f.Spec.Vendor] = epochRange(f.From, f.To)
+			m.kind, m.from, m.to = filterRange, f.From.UnixMilli(), f.To.UnixMilli()
 		default:
-			// A pointer into the checked values encodes alike and is not
-			// copied into an interface.
-			body[f.Spec.Vendor] = &f.Values[0]
+			m.kind, m.value = filterString, f.Values[0]
 		}
+		members[i] = m
 	}
-	if len(req.Columns) == 0 {
-		body["export_headers"] = &containerDefaultHeaders // built once
-	} else {
-		headers := make([][2]string, len(cols)) // [key, header] pairs, one allocation
+	sortFilters(members)
+	headers := containerDefaultHeadersJSON // built once
+	if len(req.Columns) != 0 {
+		pairs := make([][2]string, len(cols)) // [key, header] pairs
 		for i, c := range cols {
-			headers[i] = [2]string{c.Spec.Vendor, c.Header}
+			pairs[i] = [2]string{c.Spec.Vendor, c.Header}
 		}
-		body["export_headers"] = headers
+		headers = string(appendHeaders(nil, pairs))
 	}
 	size := req.Limit
 	if size == 0 {
 		size = maxExportSize
 	}
-	return containerExport{entProject: ep, size: size, body: body}, nil
+	return containerExport{entProject: ep, size: size, filters: members, headers: headers}, nil
 }
 
-// epochRange turns a create_time range into HSS's {"start_time","end_time"}
-// in epoch milliseconds. The door has filled open bounds (From with the
-// epoch, To with the largest create_time HSS documents, check.DefaultWindow)
-// and checked that the range is ordered and inside that window, so the
-// request never depends on how HSS reads a missing bound.
-func epochRange(from, to time.Time) map[string]int64 {
-	return map[string]int64{"start_time": from.UnixMilli(), "end_time": to.UnixMilli()}
-}
+// A create_time range goes to HSS as {"start_time","end_time"} in epoch
+// milliseconds (containersBody). The door has filled open bounds (From
+// with the epoch, To with the largest create_time HSS documents,
+// check.DefaultWindow) and checked that the range is ordered and inside
+// that window, so the request never depends on how HSS reads a missing
+// bound.
 
 func (p *Provider) createContainers(ctx context.Context, req export.Request, c vocab.Checked) (export.Job, error) {
 	t, err := door.Target[export.Containers](req)
@@ -167,10 +166,7 @@ func (p *Provider) createContainers(ctx context.Context, req export.Request, c v
 	if x.entProject != "" {
 		job.Scope["enterprise_project_id"] = x.entProject
 	}
-	body, err := jsonBody(x.body)
-	if err != nil {
-		return export.Job{}, err
-	}
+	body := containersBody(x.filters, x.headers)
 	q := p.containersQuery(x.entProject, x.size)
 	var out struct {
 		TaskID string `json:"task_id"`
