@@ -132,7 +132,7 @@ func New(opts Options) (*Provider, error) {
 	}
 	p.containersDefaultQuery = entQuery(p.entProject, "export_size", strconv.Itoa(maxExportSize))
 	for svc, u := range eps {
-		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, path: u.Path}
+		p.endpoints[svc] = endpoint{origin: u.Scheme + "://" + u.Host, scheme: u.Scheme, host: u.Host, path: u.Path}
 	}
 	account := transport.Fingerprint(ak)
 	p.loop = &transport.Loop{Provider: Name, Region: opts.Region, Limiter: transport.NewLimiter(opts.Limiter, opts.RateLimit),
@@ -144,6 +144,8 @@ func New(opts Options) (*Provider, error) {
 // endpoint is a service's base URL, split as the request builder takes it.
 type endpoint struct {
 	origin string // scheme://host[:port]
+	scheme string
+	host   string // host[:port]
 	path   string // "" or a path without a trailing slash
 }
 
