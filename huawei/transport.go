@@ -150,9 +150,17 @@ func (p *Provider) sign(c call) (*request.DefaultHttpRequest, error) {
 // was an eighth of a create's own work.
 func newHTTPRequest(ctx context.Context, base endpoint, c call, headers map[string]string) *http.Request {
 	u := &url.URL{Scheme: base.scheme, Host: removeEmptyPort(base.host), Path: base.path + c.path, RawQuery: sdkQuery(c.query)}
-	h := make(http.Header, len(headers)+1)
+	// h.Add for each header, with the values in one allocation.
+	h := make(http.Header, len(headers))
+	vals := make([]string, 0, len(headers))
 	for k, v := range headers {
-		h.Add(k, v)
+		k = http.CanonicalHeaderKey(k)
+		if prev, ok := h[k]; ok {
+			h[k] = append(prev, v)
+			continue
+		}
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	var body io.ReadCloser = http.NoBody
 	if c.body != "" {
