@@ -25,6 +25,10 @@ import (
 //	go test -run '^$' -bench 'Call' -count 6 ./huawei/ | benchstat -col /via -
 //
 // The target is the adapter at most 1.05x the SDK in time and allocations.
+// BenchmarkCallPaired interleaves the two on one emulator and reports the
+// ratio itself ("adapter/sdk"), which machine load shifts far less:
+//
+//	go test -run '^$' -bench 'CallPaired' -count 10 ./huawei/ | benchstat -
 
 var benchContainers = export.Request{Target: export.Containers{}, Filters: []export.Filter{export.Eq("status", "running"), export.Eq("cluster_type", "cce")}}
 
@@ -156,5 +160,56 @@ func BenchmarkCall(b *testing.B) {
 				b.Fatal(err, out)
 			}
 		}
+	})
+}
+
+func BenchmarkCallPaired(b *testing.B) {
+	ctx := context.Background()
+	b.Run("op=create", func(b *testing.B) {
+		o, cred := benchEmulator(b)
+		p := mustNew(b, o)
+		c := &http.Client{}
+		benchcpu.Pair(b, func() {
+			if _, err := p.CreateExportJob(ctx, benchContainers); err != nil {
+				b.Fatal(err)
+			}
+		}, func() {
+			body, err := json.Marshal(map[string]any{"status": "Running", "cluster_type": "cce", "export_headers": benchHeaders})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out struct {
+				TaskID string `json:"task_id"`
+			}
+			err = sdkSend(ctx, c, cred, o.Endpoints["hss"], http.MethodPost, "/v5/"+o.ProjectID+"/container/export-task",
+				map[string]string{"export_size": "100000"}, body, &out)
+			if err != nil || out.TaskID == "" {
+				b.Fatal(err, out)
+			}
+		})
+	})
+	b.Run("op=poll", func(b *testing.B) {
+		o, cred := benchEmulator(b)
+		p := mustNew(b, o)
+		job, err := p.CreateExportJob(ctx, benchContainers)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := &http.Client{}
+		benchcpu.Pair(b, func() {
+			if _, err := p.PollJob(ctx, job); err != nil {
+				b.Fatal(err)
+			}
+		}, func() {
+			var out struct {
+				TaskName   string `json:"task_name"`
+				TaskStatus string `json:"task_status"`
+				FileID     string `json:"file_id"`
+				FileName   string `json:"file_name"`
+			}
+			if err := sdkSend(ctx, c, cred, o.Endpoints["hss"], http.MethodGet, "/v5/"+o.ProjectID+"/export-task/"+job.ID, nil, nil, &out); err != nil || out.TaskStatus == "" {
+				b.Fatal(err, out)
+			}
+		})
 	})
 }

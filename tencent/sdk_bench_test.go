@@ -23,6 +23,10 @@ import (
 //	go test -run '^$' -bench 'Call' -count 6 ./tencent/ | benchstat -col /via -
 //
 // The target is the adapter at most 1.05x the SDK in time and allocations.
+// BenchmarkCallPaired interleaves the two on one emulator and reports the
+// ratio itself ("adapter/sdk"), which machine load shifts far less:
+//
+//	go test -run '^$' -bench 'CallPaired' -count 10 ./tencent/ | benchstat -
 
 // benchServer is an emulator and the options to reach it, rate limits out
 // of the way.
@@ -156,5 +160,61 @@ func BenchmarkCall(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+func BenchmarkCallPaired(b *testing.B) {
+	ctx := context.Background()
+	b.Run("op=create", func(b *testing.B) {
+		_, o := benchServer(b)
+		p, err := tencent.New(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := sdkClient(b, o)
+		benchcpu.Pair(b, func() {
+			if _, err := p.CreateExportJob(ctx, benchCreate); err != nil {
+				b.Fatal(err)
+			}
+		}, func() {
+			var out struct{ JobId string }
+			err := sdkCall(c, "CreateComponentExportJob", map[string]any{
+				"ImageID":     tencenttest.SeedImageID,
+				"ExportField": []string{"Name", "Version", "VulCount"},
+				"Filters":     []map[string]any{{"Name": "VulLevel", "Values": []string{"HIGH", "CRITICAL"}, "ExactMatch": true}},
+				"By":          "VulCount",
+				"Order":       "desc",
+			}, &out)
+			if err != nil || out.JobId == "" {
+				b.Fatal(err, out)
+			}
+		})
+	})
+	b.Run("op=poll", func(b *testing.B) {
+		_, o := benchServer(b)
+		p, err := tencent.New(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		job, err := p.CreateExportJob(ctx, benchCreate)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := sdkClient(b, o)
+		benchcpu.Pair(b, func() {
+			if _, err := p.PollJob(ctx, job); err != nil {
+				b.Fatal(err)
+			}
+		}, func() {
+			var out struct {
+				ExportStatus   *string
+				DownloadURL    *string
+				ExportProgress *float64
+				FailureMsg     *string
+			}
+			if err := sdkCall(c, "DescribeExportJobResult", map[string]any{"JobId": job.ID}, &out); err != nil || out.ExportStatus == nil {
+				b.Fatal(err)
+			}
+		})
 	})
 }

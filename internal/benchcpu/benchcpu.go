@@ -7,7 +7,9 @@
 // machine's load from run to run; CPU time (user and system, all threads
 // of the process, from getrusage) counts only the work done, so it
 // compares two ways of making the same call more steadily. Both are
-// reported; neither is asserted.
+// reported; neither is asserted. Pair goes further: it interleaves the two
+// ways call by call, so that both see the same load, and reports their
+// ratio.
 package benchcpu
 
 import "testing"
