@@ -87,129 +87,96 @@ func benchEmulator(b *testing.B) (huawei.Options, *auth.BasicCredentials) {
 	return o, cred
 }
 
+// The calls each benchmark makes, one per func: create and poll, through
+// the adapter and through the SDK by hand.
+
+func adapterCreate(b *testing.B, p *huawei.Provider) func() {
+	return func() {
+		if _, err := p.CreateExportJob(context.Background(), benchContainers); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func adapterPoll(b *testing.B, p *huawei.Provider, job export.Job) func() {
+	return func() {
+		if _, err := p.PollJob(context.Background(), job); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func sdkCreate(b *testing.B, o huawei.Options, cred *auth.BasicCredentials) func() {
+	c := &http.Client{}
+	return func() {
+		body, err := json.Marshal(map[string]any{"status": "Running", "cluster_type": "cce", "export_headers": benchHeaders})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out struct {
+			TaskID string `json:"task_id"`
+		}
+		err = sdkSend(context.Background(), c, cred, o.Endpoints["hss"], http.MethodPost, "/v5/"+o.ProjectID+"/container/export-task",
+			map[string]string{"export_size": "100000"}, body, &out)
+		if err != nil || out.TaskID == "" {
+			b.Fatal(err, out)
+		}
+	}
+}
+
+func sdkPoll(b *testing.B, o huawei.Options, cred *auth.BasicCredentials, job export.Job) func() {
+	c := &http.Client{}
+	return func() {
+		var out struct {
+			TaskName   string `json:"task_name"`
+			TaskStatus string `json:"task_status"`
+			FileID     string `json:"file_id"`
+			FileName   string `json:"file_name"`
+		}
+		if err := sdkSend(context.Background(), c, cred, o.Endpoints["hss"], http.MethodGet, "/v5/"+o.ProjectID+"/export-task/"+job.ID, nil, nil, &out); err != nil || out.TaskStatus == "" {
+			b.Fatal(err, out)
+		}
+	}
+}
+
+// benchJob is a containers job created through p.
+func benchJob(b *testing.B, p *huawei.Provider) export.Job {
+	job, err := p.CreateExportJob(context.Background(), benchContainers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return job
+}
+
 func BenchmarkCall(b *testing.B) {
-	ctx := context.Background()
 	b.Run("op=create/via=adapter", func(b *testing.B) {
 		o, _ := benchEmulator(b)
-		p := mustNew(b, o)
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			if _, err := p.CreateExportJob(ctx, benchContainers); err != nil {
-				b.Fatal(err)
-			}
-		}
+		benchcpu.Loop(b, adapterCreate(b, mustNew(b, o)))
 	})
 	b.Run("op=create/via=sdk", func(b *testing.B) {
 		o, cred := benchEmulator(b)
-		c := &http.Client{}
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			body, err := json.Marshal(map[string]any{"status": "Running", "cluster_type": "cce", "export_headers": benchHeaders})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var out struct {
-				TaskID string `json:"task_id"`
-			}
-			err = sdkSend(ctx, c, cred, o.Endpoints["hss"], http.MethodPost, "/v5/"+o.ProjectID+"/container/export-task",
-				map[string]string{"export_size": "100000"}, body, &out)
-			if err != nil || out.TaskID == "" {
-				b.Fatal(err, out)
-			}
-		}
+		benchcpu.Loop(b, sdkCreate(b, o, cred))
 	})
 	b.Run("op=poll/via=adapter", func(b *testing.B) {
 		o, _ := benchEmulator(b)
 		p := mustNew(b, o)
-		job, err := p.CreateExportJob(ctx, benchContainers)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			if _, err := p.PollJob(ctx, job); err != nil {
-				b.Fatal(err)
-			}
-		}
+		benchcpu.Loop(b, adapterPoll(b, p, benchJob(b, p)))
 	})
 	b.Run("op=poll/via=sdk", func(b *testing.B) {
 		o, cred := benchEmulator(b)
-		p := mustNew(b, o)
-		job, err := p.CreateExportJob(ctx, benchContainers)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := &http.Client{}
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			var out struct {
-				TaskName   string `json:"task_name"`
-				TaskStatus string `json:"task_status"`
-				FileID     string `json:"file_id"`
-				FileName   string `json:"file_name"`
-			}
-			if err := sdkSend(ctx, c, cred, o.Endpoints["hss"], http.MethodGet, "/v5/"+o.ProjectID+"/export-task/"+job.ID, nil, nil, &out); err != nil || out.TaskStatus == "" {
-				b.Fatal(err, out)
-			}
-		}
+		benchcpu.Loop(b, sdkPoll(b, o, cred, benchJob(b, mustNew(b, o))))
 	})
 }
 
 func BenchmarkCallPaired(b *testing.B) {
-	ctx := context.Background()
 	b.Run("op=create", func(b *testing.B) {
 		o, cred := benchEmulator(b)
-		p := mustNew(b, o)
-		c := &http.Client{}
-		benchcpu.Pair(b, func() {
-			if _, err := p.CreateExportJob(ctx, benchContainers); err != nil {
-				b.Fatal(err)
-			}
-		}, func() {
-			body, err := json.Marshal(map[string]any{"status": "Running", "cluster_type": "cce", "export_headers": benchHeaders})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var out struct {
-				TaskID string `json:"task_id"`
-			}
-			err = sdkSend(ctx, c, cred, o.Endpoints["hss"], http.MethodPost, "/v5/"+o.ProjectID+"/container/export-task",
-				map[string]string{"export_size": "100000"}, body, &out)
-			if err != nil || out.TaskID == "" {
-				b.Fatal(err, out)
-			}
-		})
+		benchcpu.Pair(b, adapterCreate(b, mustNew(b, o)), sdkCreate(b, o, cred))
 	})
 	b.Run("op=poll", func(b *testing.B) {
 		o, cred := benchEmulator(b)
 		p := mustNew(b, o)
-		job, err := p.CreateExportJob(ctx, benchContainers)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := &http.Client{}
-		benchcpu.Pair(b, func() {
-			if _, err := p.PollJob(ctx, job); err != nil {
-				b.Fatal(err)
-			}
-		}, func() {
-			var out struct {
-				TaskName   string `json:"task_name"`
-				TaskStatus string `json:"task_status"`
-				FileID     string `json:"file_id"`
-				FileName   string `json:"file_name"`
-			}
-			if err := sdkSend(ctx, c, cred, o.Endpoints["hss"], http.MethodGet, "/v5/"+o.ProjectID+"/export-task/"+job.ID, nil, nil, &out); err != nil || out.TaskStatus == "" {
-				b.Fatal(err, out)
-			}
-		})
+		job := benchJob(b, p)
+		benchcpu.Pair(b, adapterPoll(b, p, job), sdkPoll(b, o, cred, job))
 	})
 }

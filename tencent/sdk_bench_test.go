@@ -82,139 +82,102 @@ var benchCreate = export.Request{
 	Sort:    &export.Sort{Field: "vul_count", Desc: true},
 }
 
+// The calls each benchmark makes, one per func: create and poll, through
+// the adapter and through the SDK's generic client.
+
+func adapterCreate(b *testing.B, p *tencent.Provider) func() {
+	return func() {
+		if _, err := p.CreateExportJob(context.Background(), benchCreate); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func adapterPoll(b *testing.B, p *tencent.Provider, job export.Job) func() {
+	return func() {
+		if _, err := p.PollJob(context.Background(), job); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func sdkCreate(b *testing.B, c *common.Client) func() {
+	return func() {
+		var out struct{ JobId string }
+		err := sdkCall(c, "CreateComponentExportJob", map[string]any{
+			"ImageID":     tencenttest.SeedImageID,
+			"ExportField": []string{"Name", "Version", "VulCount"},
+			"Filters":     []map[string]any{{"Name": "VulLevel", "Values": []string{"HIGH", "CRITICAL"}, "ExactMatch": true}},
+			"By":          "VulCount",
+			"Order":       "desc",
+		}, &out)
+		if err != nil || out.JobId == "" {
+			b.Fatal(err, out)
+		}
+	}
+}
+
+func sdkPoll(b *testing.B, c *common.Client, job export.Job) func() {
+	return func() {
+		var out struct {
+			ExportStatus   *string
+			DownloadURL    *string
+			ExportProgress *float64
+			FailureMsg     *string
+		}
+		if err := sdkCall(c, "DescribeExportJobResult", map[string]any{"JobId": job.ID}, &out); err != nil || out.ExportStatus == nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchProvider is the adapter on the emulator of o.
+func benchProvider(b *testing.B, o tencent.Options) *tencent.Provider {
+	p, err := tencent.New(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// benchJob is a components job created through p.
+func benchJob(b *testing.B, p *tencent.Provider) export.Job {
+	job, err := p.CreateExportJob(context.Background(), benchCreate)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return job
+}
+
 func BenchmarkCall(b *testing.B) {
 	b.Run("op=create/via=adapter", func(b *testing.B) {
 		_, o := benchServer(b)
-		p, err := tencent.New(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			if _, err := p.CreateExportJob(ctx, benchCreate); err != nil {
-				b.Fatal(err)
-			}
-		}
+		benchcpu.Loop(b, adapterCreate(b, benchProvider(b, o)))
 	})
 	b.Run("op=create/via=sdk", func(b *testing.B) {
 		_, o := benchServer(b)
-		c := sdkClient(b, o)
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			var out struct{ JobId string }
-			err := sdkCall(c, "CreateComponentExportJob", map[string]any{
-				"ImageID":     tencenttest.SeedImageID,
-				"ExportField": []string{"Name", "Version", "VulCount"},
-				"Filters":     []map[string]any{{"Name": "VulLevel", "Values": []string{"HIGH", "CRITICAL"}, "ExactMatch": true}},
-				"By":          "VulCount",
-				"Order":       "desc",
-			}, &out)
-			if err != nil || out.JobId == "" {
-				b.Fatal(err, out)
-			}
-		}
+		benchcpu.Loop(b, sdkCreate(b, sdkClient(b, o)))
 	})
 	b.Run("op=poll/via=adapter", func(b *testing.B) {
 		_, o := benchServer(b)
-		p, err := tencent.New(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx := context.Background()
-		job, err := p.CreateExportJob(ctx, benchCreate)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			if _, err := p.PollJob(ctx, job); err != nil {
-				b.Fatal(err)
-			}
-		}
+		p := benchProvider(b, o)
+		benchcpu.Loop(b, adapterPoll(b, p, benchJob(b, p)))
 	})
 	b.Run("op=poll/via=sdk", func(b *testing.B) {
 		_, o := benchServer(b)
-		c := sdkClient(b, o)
-		var created struct{ JobId string }
-		if err := sdkCall(c, "CreateComponentExportJob", map[string]any{"ImageID": tencenttest.SeedImageID}, &created); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer benchcpu.Measure(b)()
-		for i := 0; i < b.N; i++ {
-			var out struct {
-				ExportStatus   *string
-				DownloadURL    *string
-				ExportProgress *float64
-				FailureMsg     *string
-			}
-			if err := sdkCall(c, "DescribeExportJobResult", map[string]any{"JobId": created.JobId}, &out); err != nil || out.ExportStatus == nil {
-				b.Fatal(err)
-			}
-		}
+		benchcpu.Loop(b, sdkPoll(b, sdkClient(b, o), benchJob(b, benchProvider(b, o))))
 	})
 }
 
 func BenchmarkCallPaired(b *testing.B) {
-	ctx := context.Background()
 	b.Run("op=create", func(b *testing.B) {
 		_, o := benchServer(b)
-		p, err := tencent.New(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := sdkClient(b, o)
-		benchcpu.Pair(b, func() {
-			if _, err := p.CreateExportJob(ctx, benchCreate); err != nil {
-				b.Fatal(err)
-			}
-		}, func() {
-			var out struct{ JobId string }
-			err := sdkCall(c, "CreateComponentExportJob", map[string]any{
-				"ImageID":     tencenttest.SeedImageID,
-				"ExportField": []string{"Name", "Version", "VulCount"},
-				"Filters":     []map[string]any{{"Name": "VulLevel", "Values": []string{"HIGH", "CRITICAL"}, "ExactMatch": true}},
-				"By":          "VulCount",
-				"Order":       "desc",
-			}, &out)
-			if err != nil || out.JobId == "" {
-				b.Fatal(err, out)
-			}
-		})
+		benchcpu.Pair(b, adapterCreate(b, benchProvider(b, o)), sdkCreate(b, sdkClient(b, o)))
 	})
 	b.Run("op=poll", func(b *testing.B) {
 		_, o := benchServer(b)
-		p, err := tencent.New(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		job, err := p.CreateExportJob(ctx, benchCreate)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := sdkClient(b, o)
-		benchcpu.Pair(b, func() {
-			if _, err := p.PollJob(ctx, job); err != nil {
-				b.Fatal(err)
-			}
-		}, func() {
-			var out struct {
-				ExportStatus   *string
-				DownloadURL    *string
-				ExportProgress *float64
-				FailureMsg     *string
-			}
-			if err := sdkCall(c, "DescribeExportJobResult", map[string]any{"JobId": job.ID}, &out); err != nil || out.ExportStatus == nil {
-				b.Fatal(err)
-			}
-		})
+		p := benchProvider(b, o)
+		job := benchJob(b, p)
+		benchcpu.Pair(b, adapterPoll(b, p, job), sdkPoll(b, sdkClient(b, o), job))
 	})
 }

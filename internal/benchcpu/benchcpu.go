@@ -32,3 +32,13 @@ func Measure(b *testing.B) func() {
 		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// Loop runs call b.N times, reporting allocations and CPU time (Measure).
+func Loop(b *testing.B, call func()) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer Measure(b)()
+	for i := 0; i < b.N; i++ {
+		call()
+	}
+}
