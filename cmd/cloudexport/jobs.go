@@ -74,8 +74,12 @@ func parseJob(tok string) (export.Job, error) {
 	return job, speakFlags(err, nil)
 }
 
-// openJob opens the provider of a parsed job.
+// openJob opens the provider of a parsed job. A token of a provider this
+// tool does not know is a token refused, not a --provider mistake.
 func (a *app) openJob(job export.Job) (provider.Provider, error) {
+	if !slices.Contains(providerNames, job.Provider) {
+		return nil, invalidf("TOKEN: a job of provider %q; want %s", job.Provider, strings.Join(providerNames, " or "))
+	}
 	if a.emulator && runningEmulator(job.Provider) == "" {
 		a.note("no running emulator in the environment: this command's own emulator knows no earlier job (run `cloudexport emulator` and source what it prints)")
 	}
