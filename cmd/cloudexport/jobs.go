@@ -55,7 +55,7 @@ func (a *app) wait(ctx context.Context, p provider.Provider, job export.Job, w w
 	if errors.Is(err, context.DeadlineExceeded) && w.timeout > 0 {
 		return st, &timeoutError{after: w.timeout.String(), err: err}
 	}
-	return st, err
+	return st, speakFlags(err, nil) // a job refused is the user's TOKEN
 }
 
 // jobFromToken parses a TOKEN argument and opens its provider.
@@ -175,7 +175,7 @@ func (a *app) statusCommand() *cobra.Command {
 			}
 			st, err := p.PollJob(cmd.Context(), job)
 			if err != nil {
-				return err
+				return speakFlags(err, nil)
 			}
 			r := newStatusResult(args[0], job)
 			r.set(st)
@@ -296,6 +296,7 @@ titles the columns written, from the job's.
 			}
 			r := newStatusResult(args[0], job)
 			st, err := p.PollJob(cmd.Context(), job)
+			err = speakFlags(err, nil)
 			if err == nil && !st.Done() {
 				st, err = a.wait(cmd.Context(), p, job, w)
 			} else if err == nil && st.State == export.StateFailed {

@@ -27,3 +27,24 @@ func TestTokenOfAnotherProvider(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenOfAnotherKindSpeaksOfTheToken: a job the provider refuses (a
+// kind on a service it does not have) is named TOKEN, not the library's
+// Go field Job.
+func TestTokenOfAnotherKindSpeaksOfTheToken(t *testing.T) {
+	emulate(t)
+	tok, err := export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindContainers, ID: "job-1"}.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"status", "--emulator", tok},
+		{"wait", "--emulator", tok},
+		{"download", "--emulator", tok, "--out", "-"},
+	} {
+		r := cli(context.Background(), args...)
+		if r.code != exitInvalid || !strings.Contains(r.stderr, "TOKEN: ") || strings.Contains(r.stderr, "Job: ") {
+			t.Errorf("%q: exit %d, want %d naming TOKEN, not Job:\n%s", args, r.code, exitInvalid, r.stderr)
+		}
+	}
+}
