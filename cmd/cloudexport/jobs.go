@@ -389,6 +389,13 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 		return rc, a.downloadProgress(firstNonEmpty(f.Name, f.ID, "file")), nil
 	}
 	if !d.rows() {
+		// FILE was checked before any call; FILE-2, ... are checked the
+		// same way before the first download, so none is clobbered.
+		for i := 1; i < len(files); i++ {
+			if _, err := checkDest(numbered(d.path, i), d.force, "--out"); err != nil {
+				return err
+			}
+		}
 		for i, f := range files {
 			rc, prog, err := open(f)
 			if errors.Is(err, provider.ErrUnsupported) {

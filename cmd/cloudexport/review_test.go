@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cloudexport/cloudexport/export"
+	"github.com/cloudexport/cloudexport/provider"
 )
 
 // TestTokenOfAnotherProvider: a token naming a provider this tool does not
@@ -45,6 +49,55 @@ func TestTokenOfAnotherKindSpeaksOfTheToken(t *testing.T) {
 		r := cli(context.Background(), args...)
 		if r.code != exitInvalid || !strings.Contains(r.stderr, "TOKEN: ") || strings.Contains(r.stderr, "Job: ") {
 			t.Errorf("%q: exit %d, want %d naming TOKEN, not Job:\n%s", args, r.code, exitInvalid, r.stderr)
+		}
+	}
+}
+
+// twoFiles is a provider whose finished jobs have the files it serves.
+type twoFiles struct {
+	provider.Provider
+	body map[string]string // by file name
+}
+
+func (p twoFiles) Download(_ context.Context, _ export.Job, f export.File) (io.ReadCloser, error) {
+	return io.NopCloser(strings.NewReader(p.body[f.Name])), nil
+}
+
+// TestOriginalFilesDoNotClobber: a job with several files is written as
+// FILE, FILE-2, ...; a FILE-2 that exists is refused without --force, as
+// FILE is, before anything is downloaded, and is left as it was.
+func TestOriginalFilesDoNotClobber(t *testing.T) {
+	dir := t.TempDir()
+	out, second := filepath.Join(dir, "r.zip"), filepath.Join(dir, "r-2.zip")
+	if err := os.WriteFile(second, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{stdout: io.Discard, stderr: io.Discard, quiet: true}
+	d, err := a.checkOut(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := twoFiles{body: map[string]string{"a.zip": "first", "b.zip": "second"}}
+	st := export.Status{Job: export.Job{Provider: "tencent", Kind: export.KindComponents}, State: export.StateSucceeded,
+		Files: []export.File{{Name: "a.zip"}, {Name: "b.zip"}}}
+	err = a.save(context.Background(), p, st, d, columnPlan{}, 0, &statusResult{})
+	if exitCode(err) != exitInvalid || err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("save: %v (exit %d); want exit %d saying --force", err, exitCode(err), exitInvalid)
+	}
+	if got, _ := os.ReadFile(second); string(got) != "mine" {
+		t.Errorf("%s was overwritten: %q", second, got)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s was written though the job could not be saved whole", out)
+	}
+	// With --force both are written.
+	d.force = true
+	if err := a.save(context.Background(), p, st, d, columnPlan{}, 0, &statusResult{}); err != nil {
+		t.Fatalf("save --force: %v", err)
+	}
+	for name, want := range map[string]string{out: "first", second: "second"} {
+		if got, _ := os.ReadFile(name); string(got) != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}
 }
