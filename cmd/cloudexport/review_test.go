@@ -101,3 +101,25 @@ func TestOriginalFilesDoNotClobber(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitThatFailsLeavesNoPart: a temporary file that cannot be renamed
+// into place (a directory appeared at the destination) is removed, not left
+// beside it as .NAME.part-*.
+func TestCommitThatFailsLeavesNoPart(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "c.csv")
+	f, err := createAtomic(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.commit(); err == nil {
+		t.Fatal("commit over a directory succeeded")
+	}
+	parts, _ := filepath.Glob(filepath.Join(dir, ".c.csv.part-*"))
+	if len(parts) != 0 {
+		t.Errorf("left behind: %q", parts)
+	}
+}
