@@ -123,3 +123,18 @@ func TestCommitThatFailsLeavesNoPart(t *testing.T) {
 		t.Errorf("left behind: %q", parts)
 	}
 }
+
+// TestRowsOfADirectory: a FILE that is a directory is a file refused
+// (exit 3, naming FILE), not a vendor outage (exit 1); a missing one is not
+// found (exit 5).
+func TestRowsOfADirectory(t *testing.T) {
+	dir := t.TempDir()
+	r := cli(context.Background(), "rows", dir)
+	if r.code != exitInvalid || !strings.Contains(r.stderr, "FILE "+dir) {
+		t.Errorf("rows DIR: exit %d, want %d naming FILE:\n%s", r.code, exitInvalid, r.stderr)
+	}
+	r = cli(context.Background(), "rows", filepath.Join(dir, "missing.xlsx"))
+	if r.code != exitNotFound {
+		t.Errorf("rows MISSING: exit %d, want %d:\n%s", r.code, exitNotFound, r.stderr)
+	}
+}
