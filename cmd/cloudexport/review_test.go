@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/provider"
@@ -136,5 +137,29 @@ func TestRowsOfADirectory(t *testing.T) {
 	r = cli(context.Background(), "rows", filepath.Join(dir, "missing.xlsx"))
 	if r.code != exitNotFound {
 		t.Errorf("rows MISSING: exit %d, want %d:\n%s", r.code, exitNotFound, r.stderr)
+	}
+}
+
+// TestContainersExampleIsMarch: the containers example says "created in
+// March 2024"; its range must end with March, since a date as TO includes
+// that whole day.
+func TestContainersExampleIsMarch(t *testing.T) {
+	ex := targets[export.KindContainers].example
+	if !strings.Contains(ex, "March 2024") {
+		t.Fatalf("the example no longer speaks of March 2024; update this test:\n%s", ex)
+	}
+	i := strings.Index(ex, "create_time=")
+	if i < 0 {
+		t.Fatalf("no create_time filter in\n%s", ex)
+	}
+	arg, _, _ := strings.Cut(ex[i:], " ")
+	f, err := parseFilter(arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	march := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	april := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	if !f.From.Equal(march) || !f.To.Before(april) || f.To.Before(april.Add(-time.Second)) {
+		t.Errorf("%s covers %s..%s; want all of March 2024 and nothing after", arg, f.From, f.To)
 	}
 }
