@@ -163,3 +163,18 @@ func TestContainersExampleIsMarch(t *testing.T) {
 		t.Errorf("%s covers %s..%s; want all of March 2024 and nothing after", arg, f.From, f.To)
 	}
 }
+
+// TestOutForMachineImagesIsRefusedAsInvalid: any --out for machine-images
+// (the images stay in the user's bucket) exits 3 naming --out, as the
+// README says and as 'download' refuses such a token, before any call.
+func TestOutForMachineImagesIsRefusedAsInvalid(t *testing.T) {
+	ts, _ := emulate(t)
+	before := ts.Requests()
+	r := cli(context.Background(), "export", "machine-images", "--emulator", "--out", filepath.Join(t.TempDir(), "m.zip"))
+	if r.code != exitInvalid || !strings.Contains(r.stderr, "--out") {
+		t.Errorf("exit %d, want %d naming --out:\n%s", r.code, exitInvalid, r.stderr)
+	}
+	if n := ts.Requests() - before; n != 0 {
+		t.Errorf("%d requests sent; want none", n)
+	}
+}
