@@ -396,6 +396,13 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 				return err
 			}
 		}
+		// The vendor's file keeps its type: a .zip is not written as .xlsx.
+		want := strings.ToLower(filepath.Ext(d.path))
+		for _, f := range files {
+			if ext := strings.ToLower(filepath.Ext(f.Name)); slices.Contains(rawExts, ext) && ext != want {
+				return invalidf("--out %q: the job's file %s is a %s file; write FILE%s, or rows (.csv, .jsonl, .json)", d.path, f.Name, ext, ext)
+			}
+		}
 		for i, f := range files {
 			rc, prog, err := open(f)
 			if errors.Is(err, provider.ErrUnsupported) {

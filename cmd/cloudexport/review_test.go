@@ -178,3 +178,25 @@ func TestOutForMachineImagesIsRefusedAsInvalid(t *testing.T) {
 		t.Errorf("%d requests sent; want none", n)
 	}
 }
+
+// TestOriginalFileKeepsItsType: the vendor's .zip is not written under an
+// .xlsx name (nor the reverse): it is refused, naming --out and the file's
+// type, before it is downloaded.
+func TestOriginalFileKeepsItsType(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "a.xlsx")
+	a := &app{stdout: io.Discard, stderr: io.Discard, quiet: true}
+	d, err := a.checkOut(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := twoFiles{body: map[string]string{"archive.zip": "PK"}}
+	st := export.Status{Job: export.Job{Provider: "huawei", Kind: export.KindAssets}, State: export.StateSucceeded,
+		Files: []export.File{{Name: "archive.zip"}}}
+	err = a.save(context.Background(), p, st, d, columnPlan{}, 0, &statusResult{})
+	if exitCode(err) != exitInvalid || err == nil || !strings.Contains(err.Error(), "--out") || !strings.Contains(err.Error(), ".zip") {
+		t.Errorf("save: %v (exit %d); want exit %d naming --out and .zip", err, exitCode(err), exitInvalid)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s was written", out)
+	}
+}
