@@ -300,7 +300,7 @@ func (a *app) runExport(cmd *cobra.Command, kind export.Kind, spec targetSpec, f
 		return err
 	}
 	if f.out != "" && spec.elsewhere != "" {
-		return usagef("--out: %s exports are not downloaded: %s; use --wait to see where", kind, spec.elsewhere)
+		return invalidf("--out: %s exports are not downloaded: %s; use --wait to see where", kind, spec.elsewhere)
 	}
 	d, err := a.checkOut(f.out, f.force)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -395,10 +396,15 @@ keys, and a file with all of the kind's columns is keyed by their default order.
 				return err
 			}
 			f, err := os.Open(args[0])
-			if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
 				return &provider.Error{Code: provider.NotFound, Message: fmt.Sprintf("FILE %s: %v", args[0], errors.Unwrap(err))}
+			} else if err != nil {
+				return invalidf("FILE %s: %v", args[0], errors.Unwrap(err))
 			}
 			defer f.Close()
+			if fi, err := f.Stat(); err == nil && fi.IsDir() {
+				return invalidf("FILE %s: is a directory; give a downloaded .xlsx, .zip or .csv", args[0])
+			}
 			r := &statusResult{}
 			err = a.writeRows(d, r, func(c *rowCopier) error {
 				src, err := openRows(f, plan)

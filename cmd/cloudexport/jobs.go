@@ -55,7 +55,7 @@ func (a *app) wait(ctx context.Context, p provider.Provider, job export.Job, w w
 	if errors.Is(err, context.DeadlineExceeded) && w.timeout > 0 {
 		return st, &timeoutError{after: w.timeout.String(), err: err}
 	}
-	return st, err
+	return st, speakFlags(err, nil) // a job refused is the user's TOKEN
 }
 
 // jobFromToken parses a TOKEN argument and opens its provider.
@@ -74,8 +74,12 @@ func parseJob(tok string) (export.Job, error) {
 	return job, speakFlags(err, nil)
 }
 
-// openJob opens the provider of a parsed job.
+// openJob opens the provider of a parsed job. A token of a provider this
+// tool does not know is a token refused, not a --provider mistake.
 func (a *app) openJob(job export.Job) (provider.Provider, error) {
+	if !slices.Contains(providerNames, job.Provider) {
+		return nil, invalidf("TOKEN: a job of provider %q; want %s", job.Provider, strings.Join(providerNames, " or "))
+	}
 	if a.emulator && runningEmulator(job.Provider) == "" {
 		a.note("no running emulator in the environment: this command's own emulator knows no earlier job (run `cloudexport emulator` and source what it prints)")
 	}
@@ -171,7 +175,7 @@ func (a *app) statusCommand() *cobra.Command {
 			}
 			st, err := p.PollJob(cmd.Context(), job)
 			if err != nil {
-				return err
+				return speakFlags(err, nil)
 			}
 			r := newStatusResult(args[0], job)
 			r.set(st)
@@ -292,6 +296,7 @@ titles the columns written, from the job's.
 			}
 			r := newStatusResult(args[0], job)
 			st, err := p.PollJob(cmd.Context(), job)
+			err = speakFlags(err, nil)
 			if err == nil && !st.Done() {
 				st, err = a.wait(cmd.Context(), p, job, w)
 			} else if err == nil && st.State == export.StateFailed {
@@ -384,6 +389,20 @@ func (a *app) save(ctx context.Context, p provider.Provider, st export.Status, d
 		return rc, a.downloadProgress(firstNonEmpty(f.Name, f.ID, "file")), nil
 	}
 	if !d.rows() {
+		// FILE was checked before any call; FILE-2, ... are checked the
+		// same way before the first download, so none is clobbered.
+		for i := 1; i < len(files); i++ {
+			if _, err := checkDest(numbered(d.path, i), d.force, "--out"); err != nil {
+				return err
+			}
+		}
+		// The vendor's file keeps its type: a .zip is not written as .xlsx.
+		want := strings.ToLower(filepath.Ext(d.path))
+		for _, f := range files {
+			if ext := strings.ToLower(filepath.Ext(f.Name)); slices.Contains(rawExts, ext) && ext != want {
+				return invalidf("--out %q: the job's file %s is a %s file; write FILE%s, or rows (.csv, .jsonl, .json)", d.path, f.Name, ext, ext)
+			}
+		}
 		for i, f := range files {
 			rc, prog, err := open(f)
 			if errors.Is(err, provider.ErrUnsupported) {

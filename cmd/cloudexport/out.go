@@ -103,7 +103,11 @@ func (f *atomicFile) commit() error {
 		os.Remove(f.Name())
 		return err
 	}
-	return os.Rename(f.Name(), f.dest)
+	if err := os.Rename(f.Name(), f.dest); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
 }
 
 func (f *atomicFile) abort() {

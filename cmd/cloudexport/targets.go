@@ -59,7 +59,7 @@ var targets = map[export.Kind]targetSpec{
 			fs.StringVar(&v.project, "enterprise-project", "", "the enterprise project; default the provider's")
 		},
 		example: `  # Running containers created in March 2024, as JSON lines
-  cloudexport export containers --filter status=running --filter create_time=2024-03-01..2024-04-01 --out c.jsonl
+  cloudexport export containers --filter status=running --filter create_time=2024-03-01..2024-03-31 --out c.jsonl
   # Custom column titles in the vendor's own workbook
   cloudexport export containers --emulator --columns container_name:Container,status:State --out c.xlsx`,
 		build: func(v *targetValues, _ func(string, string, *string)) export.Target {
