@@ -22,6 +22,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal cancels ctx, and the command winds down (exit 130);
+	// giving the signals back then lets a second one end a command stuck
+	// where ctx cannot reach (a write to a pipe nobody reads).
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

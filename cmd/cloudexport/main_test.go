@@ -23,6 +23,23 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
+// mainEnv set makes the test binary run main with the arguments after
+// "--", as a user starts the command (TestSecondSignalEnds).
+const mainEnv = "CLOUDEXPORT_TEST_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) != "" {
+		for i, a := range os.Args {
+			if a == "--" {
+				os.Args = append([]string{"cloudexport"}, os.Args[i+1:]...)
+				break
+			}
+		}
+		main()
+	}
+	os.Exit(m.Run())
+}
+
 // result is one in-process run of the command.
 type result struct {
 	code           int
