@@ -120,7 +120,9 @@
 // running, success -> succeeded, failure -> failed; any other (or none) is
 // an Internal error. HSS reports no progress (Progress -1, and 1 once
 // succeeded); a finished task's file_id and file_name become the File's ID
-// and Name. Job.Scope holds project_id and, when set,
+// and Name (a file_name that is not a plain file name, 1–255 characters
+// with no path separator, control or format character, is replaced by the
+// file_id). Job.Scope holds project_id and, when set,
 // enterprise_project_id. The body Download returns has a Columns method
 // (rows.Describer) mapping the default headers and the export_headers keys
 // to the neutral keys, so rows.NewReader reports them; pass the request's
