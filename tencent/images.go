@@ -55,7 +55,7 @@ var (
 	imageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]{8}$`)
 	bucketPattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
 	filePrefixPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	rolePattern       = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]{1,128}$`)
+	rolePattern       = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{1,128}$`) // CAM RoleName: letters, digits and +=,.@-_
 )
 
 // imagesRequest validates a machine-images request and translates it into

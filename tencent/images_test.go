@@ -38,6 +38,10 @@ func TestImagesWire(t *testing.T) {
 			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0"],"ExportFormat":"VMDK"}`, false},
 		{"everything", export.MachineImages{ImageIDs: ids, Bucket: "b-1", Format: "qcow2", FilePrefixes: []string{"web", "db"}, RootDiskOnly: true, Role: "CVM_QcsRole"},
 			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0","img-72n9mi0y"],"ExportFormat":"QCOW2","FileNamePrefixList":["web","db"],"OnlyExportRootDisk":true,"RoleName":"CVM_QcsRole"}`, false},
+		// CAM role names take letters, digits and +=,.@-_ (CAM CreateRole,
+		// cloud.tencent.com/document/api/598/36225): the comma too.
+		{"role with every allowed mark", export.MachineImages{ImageIDs: ids[:1], Bucket: "b-1", Role: "r+=,.@-_1"},
+			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0"],"ExportFormat":"RAW","RoleName":"r+=,.@-_1"}`, false},
 		{"dry run", export.MachineImages{ImageIDs: ids[:1], Bucket: "b-1"},
 			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0"],"ExportFormat":"RAW","DryRun":true}`, true},
 	}
