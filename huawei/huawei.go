@@ -85,8 +85,9 @@ type front = door.Front[*Provider]
 // providers (the environment variables HUAWEICLOUD_SDK_AK, _SK,
 // _SECURITY_TOKEN, then the profile file); the project id from
 // opts.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID or the profile's
-// project_id. Missing credentials or project id are a FailedPrecondition
-// error naming what is missing; inconsistent options (AK without SK, a bad
+// project_id. Missing credentials are a PermissionDenied error and a
+// missing project id a FailedPrecondition error, each naming what is
+// missing; inconsistent options (AK without SK, a bad
 // endpoint URL, no region when an endpoint must be derived) are
 // InvalidArgument.
 func New(opts Options) (*Provider, error) {
