@@ -246,7 +246,7 @@ func hssStatus(job export.Job, t hssTask) (export.Status, error) {
 	case export.StateFailed:
 		st.Message = "HSS export task failed (task_status failure; HSS gives no reason)"
 		if t.TaskName != "" {
-			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", t.TaskName)
+			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", clip(t.TaskName))
 		}
 	}
 	return st, nil

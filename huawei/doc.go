@@ -242,7 +242,8 @@
 // without archive_id (as with Finished: the archive was already
 // downloaded, so ROMA no longer returns it) it has no Files and a Message
 // saying so. A failed job has the reasons joined into Message
-// ("application X: code: msg; …"). progress_percent is a fraction
+// ("application X: code: msg; …", at most 512 bytes, as vendor text in
+// errors is). progress_percent is a fraction
 // (absent = -1).
 //
 // ROMA serves an archive once (DownloadAssetArchive,
