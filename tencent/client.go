@@ -55,6 +55,10 @@ func serviceNames() []string {
 // regionPattern is the form of a Tencent Cloud region name, e.g. "ap-guangzhou".
 var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
 
+// maxRegionLen bounds Options.Region (the longest region names are under
+// 30 bytes; Huawei's adapter uses the same bound).
+const maxRegionLen = 64
+
 // endpoint is a parsed Options.Endpoints entry.
 type endpoint struct {
 	scheme string // "http" or "https"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -235,6 +236,7 @@ func TestNewValidatesOptions(t *testing.T) {
 		"key without id":     {SecretKey: "a"},
 		"token alone":        {Token: "t"},
 		"bad region":         {Region: "Guangzhou"},
+		"overlong region":    {Region: "ap-" + strings.Repeat("a", 1<<20)},
 		"unknown service":    {Endpoints: map[string]string{"cos": "http://127.0.0.1:1"}},
 		"endpoint no scheme": {Endpoints: map[string]string{"tcss": "127.0.0.1:9000"}},
 		"endpoint ftp":       {Endpoints: map[string]string{"cvm": "ftp://example.com"}},
@@ -245,8 +247,8 @@ func TestNewValidatesOptions(t *testing.T) {
 		"infinite rate":      {RateLimit: math.Inf(1)},
 	}
 	for name, o := range tests {
-		if _, err := New(o); !errors.Is(err, provider.ErrInvalidArgument) {
-			t.Errorf("%s: err = %v, want ErrInvalidArgument", name, err)
+		if _, err := New(o); !errors.Is(err, provider.ErrInvalidArgument) || len(err.Error()) > 1024 {
+			t.Errorf("%s: err = %.200v (%d bytes), want ErrInvalidArgument of at most 1024 bytes", name, err, len(fmt.Sprint(err)))
 		}
 	}
 	if _, err := New(Options{}); err != nil {

@@ -57,6 +57,9 @@ type front = door.Front[*Provider]
 // endpoint that is not an http or https base URL, a secret id without a key,
 // a malformed region).
 func New(opts Options) (*Provider, error) {
+	if len(opts.Region) > maxRegionLen {
+		return nil, errs.Invalid("Options.Region: %d bytes; want a Tencent Cloud region name of at most %d, such as ap-guangzhou", len(opts.Region), maxRegionLen)
+	}
 	if opts.Region != "" && !regionPattern.MatchString(opts.Region) {
 		return nil, errs.Invalid("Options.Region: %q is not a Tencent Cloud region name such as ap-guangzhou", opts.Region)
 	}
