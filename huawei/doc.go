@@ -274,7 +274,7 @@
 // one_day -> {1, Day}, three_day -> {3, Day}, one_week -> {1, Week},
 // one_month -> {1, Month} (an unknown value is kept as Period{0,
 // Unit(value)}); time.hour_part and minute_part -> At "HH:MM" in the
-// policy's time zone; status (any case) open -> true, close -> false as
+// policy's time zone (none when they are not a time of day); status (any case) open -> true, close -> false as
 // Enabled (anything else: false); scan_range_type (any case) all_host ->
 // all (ScopeAll), specific_host -> selected (ScopeSelected) as Scope
 // (unknown kept as Scope(value)); host_ids -> HostIDs;

@@ -142,6 +142,11 @@ func TestHostVulScheduleTranslation(t *testing.T) {
 				s.Types = []scan.Type{"linux_vul", "windows_vul", "web_cms", "app_vul", "urgent_vul", "new_vul"}
 			})},
 		{"hour without minute", `{"time":{"hour_part":23}}`, with(func(s *scan.Schedule) { s.At = "23:00" })},
+		// At is "HH:MM"; a time of day HSS cannot mean is left to VulScanPolicy.
+		{"hour 24 is no time of day", `{"time":{"hour_part":24,"minute_part":0}}`, base},
+		{"minute 60 is no time of day", `{"time":{"hour_part":1,"minute_part":60}}`, base},
+		{"negative hour is no time of day", `{"time":{"hour_part":-1,"minute_part":5}}`, base},
+		{"negative minute is no time of day", `{"time":{"hour_part":1,"minute_part":-5}}`, base},
 	}
 	for _, c := range cases {
 		c := c
