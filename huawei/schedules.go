@@ -119,12 +119,13 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 }
 
 // registryScheduleFrom translates the image scan policy and the cycle tasks.
+// A scan_cycle of 0 or less is no Period (ImageScanPolicy keeps it).
 func registryScheduleFrom(pol *ImageScanPolicy, tasks []imageScanTask) scan.Schedule {
 	s := scan.Schedule{Provider: Name, Kind: scan.RegistryImages}
 	if pol.Enabled != nil {
 		s.Enabled = *pol.Enabled
 	}
-	if pol.ScanCycle != nil {
+	if pol.ScanCycle != nil && *pol.ScanCycle > 0 {
 		s.Period = scan.Period{Every: int(*pol.ScanCycle), Unit: scan.Day}
 	}
 	if pol.ScanScope != nil {
