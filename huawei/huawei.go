@@ -1,7 +1,9 @@
 package huawei
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/check"
@@ -211,7 +214,7 @@ func chainCredentials() (*auth.BasicCredentials, string) {
 	} {
 		c, err := src.get()
 		if err != nil {
-			why = append(why, src.name+": "+err.Error())
+			why = append(why, src.name+": "+credentialsReason(err))
 			continue
 		}
 		if bc, ok := c.(*auth.BasicCredentials); ok {
@@ -220,6 +223,19 @@ func chainCredentials() (*auth.BasicCredentials, string) {
 		why = append(why, src.name+": not basic credentials")
 	}
 	return nil, strings.Join(why, "; ")
+}
+
+// credentialsReason is the text of a credential provider's error that New
+// may show: the SDK's own credential errors, which name fields and paths,
+// and file-system errors. Any other (the INI parser's quotes the line it
+// could not read, which may be a secret) is replaced by a summary.
+func credentialsReason(err error) string {
+	var ce *sdkerr.CredentialsTypeError
+	var pe *fs.PathError
+	if errors.As(err, &ce) || errors.As(err, &pe) {
+		return err.Error()
+	}
+	return "the credentials file could not be parsed (the parser's message is withheld: it quotes the file)"
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
