@@ -155,15 +155,23 @@ func throttled(err error) bool {
 const maxVendorText = 512
 
 // clip bounds a vendor text kept in an error or a status message to
-// maxVendorText bytes, cut on a rune boundary and marked with "…" (the
-// same rule as huawei's clip).
+// maxVendorText bytes, cut on a rune boundary and marked with "…"; bytes
+// that are not UTF-8 become U+FFFD (the same rule as huawei's clip).
 func clip(s string) string {
-	if len(s) <= maxVendorText {
-		return s
+	cut := len(s) > maxVendorText
+	if cut {
+		s = s[:maxVendorText]
+		// Drop the start of a rune the cut split (at most UTFMax-1 bytes).
+		for i := 0; i < utf8.UTFMax-1; i++ {
+			if r, n := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || n != 1 {
+				break
+			}
+			s = s[:len(s)-1]
+		}
 	}
-	s = s[:maxVendorText]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if cut {
+		s += "…"
 	}
-	return s + "…"
+	return s
 }
