@@ -205,3 +205,26 @@ func toAny(s []string) []any {
 	}
 	return out
 }
+
+// TestPollImagesWithoutRegion: a provider with no region cannot poll a CVM
+// job; the error names Options.Region and gives an example region even
+// when the job has none.
+func TestPollImagesWithoutRegion(t *testing.T) {
+	f := newFake(t)
+	opts := f.options()
+	opts.Region = ""
+	p, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, region := range []string{"", "ap-beijing"} {
+		job := export.Job{Provider: "tencent", Service: "cvm", Kind: export.KindMachineImages, ID: "5", Region: region, Scope: map[string]string{"image_ids": "img-aaaaaaaa"}}
+		_, err := p.PollJob(context.Background(), job)
+		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "Options.Region") || strings.HasSuffix(err.Error(), "e.g. ") {
+			t.Errorf("job region %q: err = %v, want ErrInvalidArgument naming Options.Region with an example", region, err)
+		}
+		if f.count() != 0 {
+			t.Errorf("job region %q: a request was sent", region)
+		}
+	}
+}
