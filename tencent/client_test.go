@@ -343,3 +343,23 @@ func TestCOSDownloadHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestNewChecksDownloadHosts: an Options.DownloadHosts entry that can never
+// match a download link (a URL, a host with a port or path, an IP address,
+// an empty string) or that would allow a whole domain ("*.com") is
+// InvalidArgument naming the entry, instead of a policy that silently
+// refuses or widens.
+func TestNewChecksDownloadHosts(t *testing.T) {
+	for _, bad := range []string{"", "https://files.example.com", "files.example.com:443", "files.example.com/x",
+		"10.0.0.8", "[::1]", "*", "*.com", "files.*.com", "a..b", "bad host.example.com", strings.Repeat("a.", 127) + "com"} {
+		_, err := New(Options{DownloadHosts: []string{"files.example.com", bad}})
+		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "Options.DownloadHosts[1]") {
+			t.Errorf("DownloadHosts %q: err = %v; want ErrInvalidArgument naming Options.DownloadHosts[1]", bad, err)
+		}
+	}
+	for _, good := range []string{"files.example.com", "Files.Example.COM", "*.cos.ap-guangzhou.myqcloud.com", "*.*.example.com", "localhost", "my_bucket.example.com"} {
+		if _, err := New(Options{DownloadHosts: []string{good}}); err != nil {
+			t.Errorf("DownloadHosts %q: %v", good, err)
+		}
+	}
+}

@@ -59,7 +59,8 @@
 //   - over https from the COS domains those links use:
 //     *.cos.<region>.myqcloud.com, *.cos.accelerate.myqcloud.com,
 //     *.file.myqcloud.com and *.cos.<region>.tencentcos.cn, plus the
-//     patterns in Options.DownloadHosts ("*" is one DNS label);
+//     patterns in Options.DownloadHosts ("*" is one DNS label, never in
+//     the last two; New refuses a scheme, port, path or IP address there);
 //   - from the host of a configured Options.Endpoints entry, over its
 //     scheme (the emulator serves its files there);
 //   - or when Options.AllowDownload(u) returns true: for a proxy, a

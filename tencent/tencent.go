@@ -76,6 +76,9 @@ func New(opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDownloadHosts(opts.DownloadHosts); err != nil {
+		return nil, err
+	}
 
 	p := &Provider{
 		region:      opts.Region,
