@@ -16,7 +16,8 @@
 // HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_SECURITY_TOKEN, then the profile file
 // ~/.huaweicloud/credentials (or the path in HUAWEICLOUD_SDK_CREDENTIALS_FILE).
 // The project id is Options.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID, else
-// the profile's project_id; it is never looked up through IAM, so New does
+// the profile's project_id (the SDK reads a profile only when it holds ak
+// and sk too); it is never looked up through IAM, so New does
 // not touch the network. Missing credentials make New fail with
 // provider.PermissionDenied (as on every cloud), a missing project id with
 // provider.FailedPrecondition, naming what is missing. Federated

@@ -88,7 +88,7 @@ type front = door.Front[*Provider]
 // providers (the environment variables HUAWEICLOUD_SDK_AK, _SK,
 // _SECURITY_TOKEN, then the profile file); the project id from
 // opts.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID or the profile's
-// project_id. Missing credentials are a PermissionDenied error and a
+// project_id (read only from a profile that holds ak and sk too). Missing credentials are a PermissionDenied error and a
 // missing project id a FailedPrecondition error, each naming what is
 // missing; inconsistent options (AK without SK, a bad
 // endpoint URL, no region when an endpoint must be derived) are
@@ -193,7 +193,7 @@ func resolveCredentials(o Options) (ak, sk, token, project string, err error) {
 	}
 	if project == "" {
 		return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
-			Message: fmt.Sprintf("no project id: set Options.ProjectID, the environment variable %s, or project_id in the profile file ~/.huaweicloud/credentials (path in %s)", envProjectID, envCredentialsFile)}
+			Message: fmt.Sprintf("no project id: set Options.ProjectID, the environment variable %s, or project_id with ak and sk in the profile file ~/.huaweicloud/credentials (path in %s; the SDK reads no profile without ak and sk)", envProjectID, envCredentialsFile)}
 	}
 	if err := checkID("Options.ProjectID", project, 64); err != nil {
 		return "", "", "", "", err

@@ -440,3 +440,20 @@ func TestBrokenProfileIsNotQuoted(t *testing.T) {
 		t.Fatalf("err = %v; want PermissionDenied naming the profile", err)
 	}
 }
+
+// TestProfileProjectIDNeedsKeys: the SDK's profile provider reads a
+// profile only when it holds ak and sk, so a project_id alone in the
+// profile is not found; the error says what the profile needs instead of
+// asking for the project_id that is already there.
+func TestProfileProjectIDNeedsKeys(t *testing.T) {
+	clearEnv(t)
+	file := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(file, []byte("[basic]\nproject_id = 0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
+	_, err := huawei.New(huawei.Options{Region: "cn-north-4", AK: "a", SK: "s"})
+	if provider.CodeOf(err) != provider.FailedPrecondition || !strings.Contains(err.Error(), "project_id with ak and sk") {
+		t.Fatalf("err = %v; want FailedPrecondition saying the profile's project_id is read with its ak and sk", err)
+	}
+}
