@@ -195,7 +195,7 @@ func romaStatus(job export.Job, j romaJob) (export.Status, error) {
 		}
 		st.Files = []export.File{{ID: j.ArchiveID, Name: j.ArchiveID + ".zip"}}
 	case export.StateFailed:
-		st.Message = romaReasons(append(j.Reasons, j.Reason...))
+		st.Message = clip(romaReasons(append(j.Reasons, j.Reason...)))
 	}
 	return st, nil
 }

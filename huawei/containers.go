@@ -8,7 +8,10 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
@@ -236,17 +239,34 @@ func hssStatus(job export.Job, t hssTask) (export.Status, error) {
 			break
 		}
 		name := t.FileName
-		if name == "" {
-			name = t.FileID
+		if !plainFileName(name) {
+			name = t.FileID // checked as an id at the door
 		}
 		st.Files = []export.File{{ID: t.FileID, Name: name}}
 	case export.StateFailed:
 		st.Message = "HSS export task failed (task_status failure; HSS gives no reason)"
 		if t.TaskName != "" {
-			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", t.TaskName)
+			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", clip(t.TaskName))
 		}
 	}
 	return st, nil
+}
+
+// maxFileNameLen bounds an HSS file_name (1–255 characters, as documented).
+const maxFileNameLen = 255
+
+// plainFileName reports whether name, an HSS file_name, can be shown and
+// used as a file name as it is: 1 to maxFileNameLen characters of valid
+// UTF-8, no path separator, no control or format character (a terminal
+// escape, a bidi override), and not "." or "..". Any other name is replaced
+// by the file id.
+func plainFileName(name string) bool {
+	if name == "" || name == "." || name == ".." || !utf8.ValidString(name) || utf8.RuneCountInString(name) > maxFileNameLen {
+		return false
+	}
+	return strings.IndexFunc(name, func(r rune) bool {
+		return r == '/' || r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) < 0
 }
 
 // hssFileTables is, by kind, what the adapter knows of the HSS files it

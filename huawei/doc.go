@@ -16,7 +16,8 @@
 // HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_SECURITY_TOKEN, then the profile file
 // ~/.huaweicloud/credentials (or the path in HUAWEICLOUD_SDK_CREDENTIALS_FILE).
 // The project id is Options.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID, else
-// the profile's project_id; it is never looked up through IAM, so New does
+// the profile's project_id (the SDK reads a profile only when it holds ak
+// and sk too); it is never looked up through IAM, so New does
 // not touch the network. Missing credentials make New fail with
 // provider.PermissionDenied (as on every cloud), a missing project id with
 // provider.FailedPrecondition, naming what is missing. Federated
@@ -120,7 +121,9 @@
 // running, success -> succeeded, failure -> failed; any other (or none) is
 // an Internal error. HSS reports no progress (Progress -1, and 1 once
 // succeeded); a finished task's file_id and file_name become the File's ID
-// and Name. Job.Scope holds project_id and, when set,
+// and Name (a file_name that is not a plain file name, 1–255 characters
+// with no path separator, control or format character, is replaced by the
+// file_id). Job.Scope holds project_id and, when set,
 // enterprise_project_id. The body Download returns has a Columns method
 // (rows.Describer) mapping the default headers and the export_headers keys
 // to the neutral keys, so rows.NewReader reports them; pass the request's
@@ -240,7 +243,8 @@
 // without archive_id (as with Finished: the archive was already
 // downloaded, so ROMA no longer returns it) it has no Files and a Message
 // saying so. A failed job has the reasons joined into Message
-// ("application X: code: msg; …"). progress_percent is a fraction
+// ("application X: code: msg; …", at most 512 bytes, as vendor text in
+// errors is). progress_percent is a fraction
 // (absent = -1).
 //
 // ROMA serves an archive once (DownloadAssetArchive,
@@ -271,7 +275,7 @@
 // one_day -> {1, Day}, three_day -> {3, Day}, one_week -> {1, Week},
 // one_month -> {1, Month} (an unknown value is kept as Period{0,
 // Unit(value)}); time.hour_part and minute_part -> At "HH:MM" in the
-// policy's time zone; status (any case) open -> true, close -> false as
+// policy's time zone (none when they are not a time of day); status (any case) open -> true, close -> false as
 // Enabled (anything else: false); scan_range_type (any case) all_host ->
 // all (ScopeAll), specific_host -> selected (ScopeSelected) as Scope
 // (unknown kept as Scope(value)); host_ids -> HostIDs;

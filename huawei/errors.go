@@ -169,15 +169,25 @@ func mapError(service, action string, status int, h http.Header, body []byte) er
 	}
 }
 
-// clip bounds a vendor text kept in an error.
+// clip bounds a vendor text kept in an error or a status message to its
+// first 512 bytes, cut on a rune boundary and marked with "…"; bytes that
+// are not UTF-8 become U+FFFD rather than costing the rest of the text.
 func clip(s string) string {
 	const max = 512
-	if len(s) <= max {
-		return s
+	cut := len(s) > max
+	if cut {
+		s = s[:max]
+		// Drop the start of a rune the cut split (at most UTFMax-1 bytes).
+		for i := 0; i < utf8.UTFMax-1; i++ {
+			if r, n := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || n != 1 {
+				break
+			}
+			s = s[:len(s)-1]
+		}
 	}
-	s = s[:max]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if cut {
+		s += "…"
 	}
-	return s + "…"
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -144,5 +145,24 @@ func TestMalformedAnswerIsInternal(t *testing.T) {
 	_, err := f.provider(t).CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
 	if !errors.Is(err, provider.ErrInternal) {
 		t.Fatalf("err = %v, want ErrInternal", err)
+	}
+}
+
+// TestLongInvalidUTF8ErrorBodyKeepsItsText: a long error body that is not
+// JSON and holds a byte that is not UTF-8 (a proxy's page in a legacy
+// encoding) keeps its first 512 bytes in Message, the bad byte replaced;
+// clipping used to drop the whole text.
+func TestLongInvalidUTF8ErrorBodyKeepsItsText(t *testing.T) {
+	body := "proxy error \xff " + strings.Repeat("detail ", 200)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, http.StatusBadGateway, body) })
+	opts := f.options()
+	opts.Retry = provider.RetryPolicy{MaxAttempts: 1}
+	_, err := mustNew(t, opts).CreateExportJob(context.Background(), export.Request{Target: export.Containers{}})
+	var pe *provider.Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want *provider.Error", err)
+	}
+	if !strings.HasPrefix(pe.Message, "proxy error \uFFFD detail") || len(pe.Message) > 1024 || !utf8.ValidString(pe.Message) {
+		t.Errorf("Message = %q; want the body's first 512 bytes, valid UTF-8", pe.Message)
 	}
 }

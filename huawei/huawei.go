@@ -1,7 +1,9 @@
 package huawei
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	hwprovider "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/provider"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/check"
@@ -85,8 +88,9 @@ type front = door.Front[*Provider]
 // providers (the environment variables HUAWEICLOUD_SDK_AK, _SK,
 // _SECURITY_TOKEN, then the profile file); the project id from
 // opts.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID or the profile's
-// project_id. Missing credentials or project id are a FailedPrecondition
-// error naming what is missing; inconsistent options (AK without SK, a bad
+// project_id (read only from a profile that holds ak and sk too). Missing credentials are a PermissionDenied error and a
+// missing project id a FailedPrecondition error, each naming what is
+// missing; inconsistent options (AK without SK, a bad
 // endpoint URL, no region when an endpoint must be derived) are
 // InvalidArgument.
 func New(opts Options) (*Provider, error) {
@@ -189,7 +193,7 @@ func resolveCredentials(o Options) (ak, sk, token, project string, err error) {
 	}
 	if project == "" {
 		return "", "", "", "", &provider.Error{Code: provider.FailedPrecondition, Provider: Name,
-			Message: fmt.Sprintf("no project id: set Options.ProjectID, the environment variable %s, or project_id in the profile file ~/.huaweicloud/credentials (path in %s)", envProjectID, envCredentialsFile)}
+			Message: fmt.Sprintf("no project id: set Options.ProjectID, the environment variable %s, or project_id with ak and sk in the profile file ~/.huaweicloud/credentials (path in %s; the SDK reads no profile without ak and sk)", envProjectID, envCredentialsFile)}
 	}
 	if err := checkID("Options.ProjectID", project, 64); err != nil {
 		return "", "", "", "", err
@@ -210,7 +214,7 @@ func chainCredentials() (*auth.BasicCredentials, string) {
 	} {
 		c, err := src.get()
 		if err != nil {
-			why = append(why, src.name+": "+err.Error())
+			why = append(why, src.name+": "+credentialsReason(err))
 			continue
 		}
 		if bc, ok := c.(*auth.BasicCredentials); ok {
@@ -219,6 +223,19 @@ func chainCredentials() (*auth.BasicCredentials, string) {
 		why = append(why, src.name+": not basic credentials")
 	}
 	return nil, strings.Join(why, "; ")
+}
+
+// credentialsReason is the text of a credential provider's error that New
+// may show: the SDK's own credential errors, which name fields and paths,
+// and file-system errors. Any other (the INI parser's quotes the line it
+// could not read, which may be a secret) is replaced by a summary.
+func credentialsReason(err error) string {
+	var ce *sdkerr.CredentialsTypeError
+	var pe *fs.PathError
+	if errors.As(err, &ce) || errors.As(err, &pe) {
+		return err.Error()
+	}
+	return "the credentials file could not be parsed (the parser's message is withheld: it quotes the file)"
 }
 
 var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -12,7 +12,7 @@ import (
 // the profile file); Region is required unless every endpoint is given.
 type Options struct {
 	Region                string               // e.g. "cn-north-4"
-	ProjectID             string               // "" = HUAWEICLOUD_SDK_PROJECT_ID or the profile's project_id
+	ProjectID             string               // "" = HUAWEICLOUD_SDK_PROJECT_ID or the profile's project_id (beside its ak and sk)
 	AK, SK, SecurityToken string               // "" = HUAWEICLOUD_SDK_AK / _SK / _SECURITY_TOKEN, then the profile file
 	EnterpriseProject     string               // default enterprise project for HSS calls; "" = the vendor's default
 	ROMAInstanceID        string               // default ROMA Connect instance for asset exports

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -35,6 +36,14 @@ func TestPollTranslation(t *testing.T) {
 		{"hss success", hssJob, `{"task_status":"success","file_id":"f-1","file_name":"hss-container.xlsx"}`, "",
 			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "hss-container.xlsx"}}}},
 		{"hss SUCCESS without a file name", hssJob, `{"task_status":"SUCCESS","file_id":"f-1"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "f-1"}}}},
+		{"hss file_name in Chinese is kept", hssJob, `{"task_status":"success","file_id":"f-1","file_name":"容器列表.xlsx"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "容器列表.xlsx"}}}},
+		{"hss file_name that is a path is not a name", hssJob, `{"task_status":"success","file_id":"f-1","file_name":"../../.bashrc"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "f-1"}}}},
+		{"hss file_name with terminal escapes is not a name", hssJob, `{"task_status":"success","file_id":"f-1","file_name":"a\u001b]0;pwned\u0007.xlsx"}`, "",
+			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "f-1"}}}},
+		{"hss file_name with a bidi override is not a name", hssJob, `{"task_status":"success","file_id":"f-1","file_name":"a\u202excod.exe"}`, "",
 			export.Status{State: export.StateSucceeded, Progress: 1, Files: []export.File{{ID: "f-1", Name: "f-1"}}}},
 		{"hss success without a file", hssJob, `{"task_status":"success"}`, "",
 			export.Status{State: export.StateSucceeded, Progress: 1, Message: "HSS reported success without a file_id"}},
@@ -189,5 +198,32 @@ func TestDownloadStreams(t *testing.T) {
 		if got := f.lastWire(t); got.Method != http.MethodGet || got.Path != c.path {
 			t.Errorf("%s %s, want GET %s", got.Method, got.Path, c.path)
 		}
+	}
+}
+
+// TestPollVendorTextIsBounded: the vendor text a poll carries into
+// Status.Message (HSS task_name, ROMA failure reasons) is clipped, as error
+// messages are, so an answer of up to 16 MiB cannot make a status that large.
+func TestPollVendorTextIsBounded(t *testing.T) {
+	long := strings.Repeat("ü", 1<<18)
+	reason := `{"resource_type":"application","resource_name":"app","error_code":"ROMA.1","error_msg":"` + strings.Repeat("x", 1000) + `"}`
+	reasons := strings.TrimSuffix(strings.Repeat(reason+",", 2000), ",")
+	for _, c := range []struct {
+		name, answer string
+		job          export.Job
+	}{
+		{"hss task_name", `{"task_status":"failure","task_name":"` + long + `"}`, hssJob},
+		{"roma reasons", `{"status":"FAILED","reasons":[` + reasons + `]}`, romaJob},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, b []byte) { answer(w, 200, c.answer) })
+			st, err := f.provider(t).PollJob(context.Background(), c.job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(st.Message); n > 1024 || n < 100 || !utf8.ValidString(st.Message) {
+				t.Errorf("Message is %d bytes (valid UTF-8 %v); want the start of the vendor's text, at most 1024 bytes", n, utf8.ValidString(st.Message))
+			}
+		})
 	}
 }

@@ -119,12 +119,13 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 }
 
 // registryScheduleFrom translates the image scan policy and the cycle tasks.
+// A scan_cycle of 0 or less is no Period (ImageScanPolicy keeps it).
 func registryScheduleFrom(pol *ImageScanPolicy, tasks []imageScanTask) scan.Schedule {
 	s := scan.Schedule{Provider: Name, Kind: scan.RegistryImages}
 	if pol.Enabled != nil {
 		s.Enabled = *pol.Enabled
 	}
-	if pol.ScanCycle != nil {
+	if pol.ScanCycle != nil && *pol.ScanCycle > 0 {
 		s.Period = scan.Period{Every: int(*pol.ScanCycle), Unit: scan.Day}
 	}
 	if pol.ScanScope != nil {
@@ -255,7 +256,8 @@ func (p *Provider) hostVulSchedule(ctx context.Context) (scan.Schedule, error) {
 }
 
 // hostVulScheduleFrom translates the host vulnerability scan policy. An
-// unknown scan_period is kept as Period{Every: 0, Unit: <the vendor's
+// hour_part outside 0–23 or minute_part outside 0–59 leaves At empty (the
+// values stay in VulScanPolicy). An unknown scan_period is kept as Period{Every: 0, Unit: <the vendor's
 // value>}; an unknown scan_range_type as Scope(<value>); scan_vul_types
 // verbatim as Types.
 func hostVulScheduleFrom(pol *VulScanPolicy) scan.Schedule {
@@ -275,7 +277,9 @@ func hostVulScheduleFrom(pol *VulScanPolicy) scan.Schedule {
 		if pol.Time.MinutePart != nil {
 			m = *pol.Time.MinutePart
 		}
-		s.At = fmt.Sprintf("%02d:%02d", *pol.Time.HourPart, m)
+		if h := *pol.Time.HourPart; h >= 0 && h < 24 && m >= 0 && m < 60 {
+			s.At = fmt.Sprintf("%02d:%02d", h, m)
+		}
 	}
 	for _, t := range pol.ScanVulTypes {
 		s.Types = append(s.Types, scan.Type(t))

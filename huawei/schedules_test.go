@@ -56,6 +56,9 @@ func TestRegistryScheduleTranslation(t *testing.T) {
 			})},
 		{"disabled, all images, 3 and 14 days kept", `{"enabled":false,"is_all":true,"scan_cycle":14}`, `{}`,
 			with(func(s *scan.Schedule) { s.Period, s.Scope = scan.Period{Every: 14, Unit: scan.Day}, scan.ScopeAll })},
+		// A cycle of no days or fewer is no Period; ImageScanPolicy keeps it.
+		{"scan_cycle 0 is no period", `{"scan_cycle":0}`, `{}`, base},
+		{"negative scan_cycle is no period", `{"scan_cycle":-7}`, `{}`, base},
 		{"scope malware", `{"scan_scope":3840}`, `{}`, with(func(s *scan.Schedule) { s.Types = []scan.Type{scan.Malware} })},
 		{"scope baseline is risks", `{"scan_scope":61440}`, `{}`, with(func(s *scan.Schedule) { s.Types = []scan.Type{scan.Risks} })},
 		{"scope sensitive info", `{"scan_scope":240}`, `{}`, with(func(s *scan.Schedule) { s.Types = []scan.Type{scan.SensitiveInfo} })},
@@ -142,6 +145,11 @@ func TestHostVulScheduleTranslation(t *testing.T) {
 				s.Types = []scan.Type{"linux_vul", "windows_vul", "web_cms", "app_vul", "urgent_vul", "new_vul"}
 			})},
 		{"hour without minute", `{"time":{"hour_part":23}}`, with(func(s *scan.Schedule) { s.At = "23:00" })},
+		// At is "HH:MM"; a time of day HSS cannot mean is left to VulScanPolicy.
+		{"hour 24 is no time of day", `{"time":{"hour_part":24,"minute_part":0}}`, base},
+		{"minute 60 is no time of day", `{"time":{"hour_part":1,"minute_part":60}}`, base},
+		{"negative hour is no time of day", `{"time":{"hour_part":-1,"minute_part":5}}`, base},
+		{"negative minute is no time of day", `{"time":{"hour_part":1,"minute_part":-5}}`, base},
 	}
 	for _, c := range cases {
 		c := c

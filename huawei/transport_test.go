@@ -417,3 +417,43 @@ func TestAsHTTPClient(t *testing.T) {
 		t.Error("As(*string) = true")
 	}
 }
+
+// TestBrokenProfileIsNotQuoted: a credentials file the SDK cannot parse
+// makes New fail saying so, without quoting the file: the INI parser's
+// error holds the offending line, which may be a secret key pasted without
+// "sk =".
+func TestBrokenProfileIsNotQuoted(t *testing.T) {
+	clearEnv(t)
+	file := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(file, []byte("[basic]\nak = AKEXAMPLE\nS3cr3tSecretKeyPastedAlone\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
+	_, err := huawei.New(huawei.Options{Region: "cn-north-4", ProjectID: "p"})
+	if err == nil {
+		t.Fatal("New accepted a broken profile")
+	}
+	if strings.Contains(err.Error(), "S3cr3tSecretKeyPastedAlone") {
+		t.Fatalf("the error quotes the profile file: %v", err)
+	}
+	if provider.CodeOf(err) != provider.PermissionDenied || !strings.Contains(err.Error(), "profile") {
+		t.Fatalf("err = %v; want PermissionDenied naming the profile", err)
+	}
+}
+
+// TestProfileProjectIDNeedsKeys: the SDK's profile provider reads a
+// profile only when it holds ak and sk, so a project_id alone in the
+// profile is not found; the error says what the profile needs instead of
+// asking for the project_id that is already there.
+func TestProfileProjectIDNeedsKeys(t *testing.T) {
+	clearEnv(t)
+	file := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(file, []byte("[basic]\nproject_id = 0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
+	_, err := huawei.New(huawei.Options{Region: "cn-north-4", AK: "a", SK: "s"})
+	if provider.CodeOf(err) != provider.FailedPrecondition || !strings.Contains(err.Error(), "project_id with ak and sk") {
+		t.Fatalf("err = %v; want FailedPrecondition saying the profile's project_id is read with its ak and sk", err)
+	}
+}

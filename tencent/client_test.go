@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -235,6 +236,7 @@ func TestNewValidatesOptions(t *testing.T) {
 		"key without id":     {SecretKey: "a"},
 		"token alone":        {Token: "t"},
 		"bad region":         {Region: "Guangzhou"},
+		"overlong region":    {Region: "ap-" + strings.Repeat("a", 1<<20)},
 		"unknown service":    {Endpoints: map[string]string{"cos": "http://127.0.0.1:1"}},
 		"endpoint no scheme": {Endpoints: map[string]string{"tcss": "127.0.0.1:9000"}},
 		"endpoint ftp":       {Endpoints: map[string]string{"cvm": "ftp://example.com"}},
@@ -245,8 +247,8 @@ func TestNewValidatesOptions(t *testing.T) {
 		"infinite rate":      {RateLimit: math.Inf(1)},
 	}
 	for name, o := range tests {
-		if _, err := New(o); !errors.Is(err, provider.ErrInvalidArgument) {
-			t.Errorf("%s: err = %v, want ErrInvalidArgument", name, err)
+		if _, err := New(o); !errors.Is(err, provider.ErrInvalidArgument) || len(err.Error()) > 1024 {
+			t.Errorf("%s: err = %.200v (%d bytes), want ErrInvalidArgument of at most 1024 bytes", name, err, len(fmt.Sprint(err)))
 		}
 	}
 	if _, err := New(Options{}); err != nil {
@@ -338,6 +340,26 @@ func TestCOSDownloadHosts(t *testing.T) {
 	} {
 		if _, _, err := p.Check(raw); (err == nil) != allowed {
 			t.Errorf("Check(%q) = %v; want allowed %v", raw, err, allowed)
+		}
+	}
+}
+
+// TestNewChecksDownloadHosts: an Options.DownloadHosts entry that can never
+// match a download link (a URL, a host with a port or path, an IP address,
+// an empty string) or that would allow a whole domain ("*.com") is
+// InvalidArgument naming the entry, instead of a policy that silently
+// refuses or widens.
+func TestNewChecksDownloadHosts(t *testing.T) {
+	for _, bad := range []string{"", "https://files.example.com", "files.example.com:443", "files.example.com/x",
+		"10.0.0.8", "[::1]", "*", "*.com", "files.*.com", "a..b", "bad host.example.com", strings.Repeat("a.", 127) + "com"} {
+		_, err := New(Options{DownloadHosts: []string{"files.example.com", bad}})
+		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "Options.DownloadHosts[1]") {
+			t.Errorf("DownloadHosts %q: err = %v; want ErrInvalidArgument naming Options.DownloadHosts[1]", bad, err)
+		}
+	}
+	for _, good := range []string{"files.example.com", "Files.Example.COM", "*.cos.ap-guangzhou.myqcloud.com", "*.*.example.com", "localhost", "my_bucket.example.com"} {
+		if _, err := New(Options{DownloadHosts: []string{good}}); err != nil {
+			t.Errorf("DownloadHosts %q: %v", good, err)
 		}
 	}
 }

@@ -59,7 +59,8 @@
 //   - over https from the COS domains those links use:
 //     *.cos.<region>.myqcloud.com, *.cos.accelerate.myqcloud.com,
 //     *.file.myqcloud.com and *.cos.<region>.tencentcos.cn, plus the
-//     patterns in Options.DownloadHosts ("*" is one DNS label);
+//     patterns in Options.DownloadHosts ("*" is one DNS label, never in
+//     the last two; New refuses a scheme, port, path or IP address there);
 //   - from the host of a configured Options.Endpoints entry, over its
 //     scheme (the emulator serves its files there);
 //   - or when Options.AllowDownload(u) returns true: for a proxy, a
@@ -131,7 +132,7 @@
 // running, SUCCESS -> succeeded, FAILURE -> failed; ExportProgress
 // 0..100 becomes Progress 0..1 (-1 when absent); DownloadURL becomes the
 // one File, named after the URL's file name or "<job id>.xlsx"; FailureMsg
-// becomes Message. Download fetches File.URL with an HTTP GET. Its cells
+// becomes Message (at most 512 bytes). Download fetches File.URL with an HTTP GET. Its cells
 // are kept as TCSS writes them: no column has a neutral vocabulary to
 // spell them in (vul_level and has_vul are filters, not columns; type is
 // free text such as SYSTEM_COMPONENT, filtered as written), so the body's
@@ -281,8 +282,8 @@
 // ResourceExhausted, 401 and 403 PermissionDenied, 404 NotFound, a 3xx an
 // error naming the redirect); a 200 that is not JSON is Internal. An
 // ExportStatus the adapter does not know is Internal, naming it. Every *provider.Error keeps
-// Provider "tencent", Service, Action, VendorCode, Message, RequestID and
-// HTTPStatus. The SDK's own error is not kept in the chain (its text would
+// Provider "tencent", Service, Action, VendorCode, Message (the vendor's,
+// at most 512 bytes), RequestID and HTTPStatus. The SDK's own error is not kept in the chain (its text would
 // repeat these fields, and for broken answers it quotes the body); a network
 // failure keeps its cause. A cancelled or expired ctx is returned as
 // ctx.Err(), so errors.Is(err, context.Canceled) holds.

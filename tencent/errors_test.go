@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -175,5 +176,35 @@ func TestThrottled(t *testing.T) {
 		if got := throttled(tt.err); got != tt.want {
 			t.Errorf("throttled(%v) = %v, want %v", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestVendorTextIsBounded: the text a vendor answer carries into an error
+// or a status message (an API error's Message, TCSS FailureMsg) is clipped,
+// so an answer of up to 16 MiB cannot make every err.Error() and log line
+// that large.
+func TestVendorTextIsBounded(t *testing.T) {
+	long := strings.Repeat("ü", 1<<19) // 1 MiB of two-byte runes
+	job := export.Job{Provider: "tencent", Service: "tcss", Kind: export.KindComponents, ID: "j"}
+
+	f := newFake(t)
+	f.on(actionDescribeExportJobResult, answer{raw: `{"Response":{"Error":{"Code":"InternalError","Message":"` + long + `"},"RequestId":"r"}}`})
+	_, err := f.provider().PollJob(context.Background(), job)
+	var e *provider.Error
+	if !errors.As(err, &e) || e.VendorCode != "InternalError" {
+		t.Fatalf("err = %v, want the vendor's InternalError", err)
+	}
+	if n := len(e.Message); n > 1024 || !utf8.ValidString(e.Message) || !strings.HasPrefix(e.Message, "üü") {
+		t.Errorf("error Message is %d bytes (valid UTF-8 %v); want the start of the vendor's text, at most 1024 bytes", n, utf8.ValidString(e.Message))
+	}
+
+	f = newFake(t)
+	f.on(actionDescribeExportJobResult, answer{response: map[string]any{"ExportStatus": "FAILURE", "FailureMsg": long}})
+	st, err := f.provider().PollJob(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(st.Message); n > 1024 || !utf8.ValidString(st.Message) || !strings.HasPrefix(st.Message, "üü") {
+		t.Errorf("status Message is %d bytes (valid UTF-8 %v); want the start of FailureMsg, at most 1024 bytes", n, utf8.ValidString(st.Message))
 	}
 }

@@ -55,7 +55,7 @@ var (
 	imageIDPattern    = regexp.MustCompile(`^img-[a-z0-9]{8}$`)
 	bucketPattern     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`)
 	filePrefixPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	rolePattern       = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]{1,128}$`)
+	rolePattern       = regexp.MustCompile(`^[A-Za-z0-9_+=,.@-]{1,128}$`) // CAM RoleName: letters, digits and +=,.@-_
 )
 
 // imagesRequest validates a machine-images request and translates it into
@@ -213,7 +213,11 @@ func (p *Provider) pollImages(ctx context.Context, job export.Job) (export.Statu
 		return export.Status{}, errs.Invalid("Job.Region: the job runs in %s but this provider is configured for %s; create a provider with Options.Region %s", job.Region, p.region, job.Region)
 	}
 	if p.region == "" {
-		return export.Status{}, errs.Invalid("Options.Region: CVM DescribeImages needs a region, e.g. %s", job.Region)
+		example := job.Region // the job's own region, else a well-known one
+		if example == "" {
+			example = "ap-guangzhou"
+		}
+		return export.Status{}, errs.Invalid("Options.Region: CVM DescribeImages needs a region, e.g. %s", example)
 	}
 	ids := splitScope(job.Scope[scopeImageIDs])
 	if len(ids) == 0 {

@@ -38,6 +38,10 @@ func TestImagesWire(t *testing.T) {
 			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0"],"ExportFormat":"VMDK"}`, false},
 		{"everything", export.MachineImages{ImageIDs: ids, Bucket: "b-1", Format: "qcow2", FilePrefixes: []string{"web", "db"}, RootDiskOnly: true, Role: "CVM_QcsRole"},
 			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0","img-72n9mi0y"],"ExportFormat":"QCOW2","FileNamePrefixList":["web","db"],"OnlyExportRootDisk":true,"RoleName":"CVM_QcsRole"}`, false},
+		// CAM role names take letters, digits and +=,.@-_ (CAM CreateRole,
+		// cloud.tencent.com/document/api/598/36225): the comma too.
+		{"role with every allowed mark", export.MachineImages{ImageIDs: ids[:1], Bucket: "b-1", Role: "r+=,.@-_1"},
+			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0"],"ExportFormat":"RAW","RoleName":"r+=,.@-_1"}`, false},
 		{"dry run", export.MachineImages{ImageIDs: ids[:1], Bucket: "b-1"},
 			`{"BucketName":"b-1","ImageIds":["img-dz6w75t0"],"ExportFormat":"RAW","DryRun":true}`, true},
 	}
@@ -200,4 +204,27 @@ func toAny(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// TestPollImagesWithoutRegion: a provider with no region cannot poll a CVM
+// job; the error names Options.Region and gives an example region even
+// when the job has none.
+func TestPollImagesWithoutRegion(t *testing.T) {
+	f := newFake(t)
+	opts := f.options()
+	opts.Region = ""
+	p, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, region := range []string{"", "ap-beijing"} {
+		job := export.Job{Provider: "tencent", Service: "cvm", Kind: export.KindMachineImages, ID: "5", Region: region, Scope: map[string]string{"image_ids": "img-aaaaaaaa"}}
+		_, err := p.PollJob(context.Background(), job)
+		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "Options.Region") || strings.HasSuffix(err.Error(), "e.g. ") {
+			t.Errorf("job region %q: err = %v, want ErrInvalidArgument naming Options.Region with an example", region, err)
+		}
+		if f.count() != 0 {
+			t.Errorf("job region %q: a request was sent", region)
+		}
+	}
 }

@@ -24,7 +24,9 @@ type Options struct {
 	// DownloadHosts adds host patterns ("*" stands for one DNS label, e.g.
 	// "*.cos.ap-guangzhou.myqcloud.com" or "files.example.com") from which
 	// Download may fetch a vendor-given URL over https, besides the COS
-	// domains TCSS and CWP hand out (see the package doc, Downloads).
+	// domains TCSS and CWP hand out (see the package doc, Downloads). New
+	// refuses an entry with a scheme, port or path, an IP address, or "*"
+	// in the last two labels.
 	DownloadHosts []string
 
 	// AllowDownload, if set, is asked about a vendor-given URL the download

@@ -3,6 +3,7 @@ package tencent
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -100,9 +101,7 @@ func (t TimingScanTask) Schedule() scan.Schedule {
 		RunningOnly: t.ContainerRunning,
 		LastResult:  t.ScanResult,
 	}
-	if t.ScanPeriod > 0 {
-		s.Period = scan.Period{Every: int(t.ScanPeriod), Unit: scan.Day}
-	}
+	s.Period = days(t.ScanPeriod)
 	for _, v := range t.ScanType {
 		if n, ok := scanTypes.ToNeutral(v); ok {
 			s.Types = append(s.Types, scan.Type(n))
@@ -141,6 +140,15 @@ func (t TimingScanTask) Schedule() scan.Schedule {
 		}
 	}
 	return s
+}
+
+// days is the Period of n days, or none when n is 0 or more than
+// math.MaxInt32 (which an int could turn negative).
+func days(n uint64) scan.Period {
+	if n == 0 || n > math.MaxInt32 {
+		return scan.Period{}
+	}
+	return scan.Period{Every: int(n), Unit: scan.Day}
 }
 
 // clock normalises "H:MM", "HH:MM" and "HH:MM:SS" to "HH:MM"; anything else

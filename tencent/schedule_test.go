@@ -53,6 +53,8 @@ func TestScheduleTranslation(t *testing.T) {
 		{"times normalised", `{"ScanTime":"7:05","ScanEndTime":"20:00:59"}`, with(func(s *scan.Schedule) { s.At = "07:05"; s.Until = "20:00" })},
 		{"odd time kept", `{"ScanTime":"noon"}`, with(func(s *scan.Schedule) { s.At = "noon" })},
 		{"period of days", `{"ScanPeriod":3}`, with(func(s *scan.Schedule) { s.Period = scan.Period{Every: 3, Unit: scan.Day} })},
+		// A count an int cannot hold is no Period (it was negative); RegistryScanTask keeps it.
+		{"period past int", `{"ScanPeriod":18446744073709551615}`, base},
 		{"everything else", `{"Enable":false,"RegistryType":["tcr","harbor"],"Namespace":["tcr-test","prod"],"ContainerRunning":true,
 			"ExcludeImageAssetIds":[888,18446744073709551615],"Id":[128,129],"LastScanTime":"2024-10-29 17:10:00","ScanResult":"InsufficientLicense"}`,
 			with(func(s *scan.Schedule) {

@@ -57,6 +57,9 @@ type front = door.Front[*Provider]
 // endpoint that is not an http or https base URL, a secret id without a key,
 // a malformed region).
 func New(opts Options) (*Provider, error) {
+	if len(opts.Region) > maxRegionLen {
+		return nil, errs.Invalid("Options.Region: %d bytes; want a Tencent Cloud region name of at most %d, such as ap-guangzhou", len(opts.Region), maxRegionLen)
+	}
 	if opts.Region != "" && !regionPattern.MatchString(opts.Region) {
 		return nil, errs.Invalid("Options.Region: %q is not a Tencent Cloud region name such as ap-guangzhou", opts.Region)
 	}
@@ -71,6 +74,9 @@ func New(opts Options) (*Provider, error) {
 	}
 	eps, err := parseEndpoints(opts.Endpoints)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDownloadHosts(opts.DownloadHosts); err != nil {
 		return nil, err
 	}
 
@@ -137,11 +143,6 @@ func (p *Provider) registrySchedule(ctx context.Context) (scan.Schedule, error) 
 	return t.Schedule(), nil
 }
 
-// As exposes the vendor SDK clients for calls this library does not model:
-// target may be a **common.Client (the TCSS generic client; CommonClient
-// gives CWP's) or a **v20170312.Client (the CVM client). Both are
-// configured with this provider's endpoints, credentials and transport,
-// and with the SDK's own retries off. It reports whether target was set.
 // CommonClient returns the SDK's generic client of one service this
 // provider calls through it, "tcss" or "cwp", configured as As describes,
 // for actions this library does not model. Another service is an
@@ -158,6 +159,11 @@ func (p *Provider) CommonClient(service string) (*common.Client, error) {
 	return nil, &errs.Error{Code: errs.InvalidArgument, Provider: Name, Message: fmt.Sprintf("CommonClient: service %q is not one called through the generic client; use %s (CVM has its typed client: As(**v20170312.Client))", service, strings.Join(names, " or "))}
 }
 
+// As exposes the vendor SDK clients for calls this library does not model:
+// target may be a **common.Client (the TCSS generic client; CommonClient
+// gives CWP's) or a **v20170312.Client (the CVM client). Both are
+// configured with this provider's endpoints, credentials and transport,
+// and with the SDK's own retries off. It reports whether target was set.
 func (p *Provider) As(target any) bool {
 	switch t := target.(type) {
 	case **common.Client:

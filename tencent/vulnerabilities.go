@@ -273,9 +273,7 @@ func (s HostVulScanSetting) Schedule() scan.Schedule {
 		Types:    []scan.Type{scan.Vulnerabilities},
 		Scope:    scan.ScopeAll,
 	}
-	if s.TimerInterval > 0 {
-		out.Period = scan.Period{Every: int(s.TimerInterval), Unit: scan.Day}
-	}
+	out.Period = days(s.TimerInterval)
 	if until, ok := timeOfDay(s.EndTime); ok {
 		out.Until = until
 	}

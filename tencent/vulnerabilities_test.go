@@ -188,6 +188,8 @@ func TestHostVulScanSettingSchedule(t *testing.T) {
 			scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Period: scan.Period{Every: 1, Unit: scan.Day},
 				At: "noon", Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeAll},
 			[]string{"windows", "9"}, []string{"low", "medium", "7"}},
+		{"interval past int is no Period", HostVulScanSetting{TimerInterval: 1<<63 + 1},
+			scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeAll}, nil, nil},
 		{"empty answer", HostVulScanSetting{},
 			scan.Schedule{Provider: Name, Kind: scan.HostVulnerabilities, Types: []scan.Type{scan.Vulnerabilities}, Scope: scan.ScopeAll}, nil, nil},
 	}
