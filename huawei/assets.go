@@ -12,6 +12,7 @@ import (
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/check"
 	"github.com/cloudexport/cloudexport/internal/door"
+	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -195,7 +196,7 @@ func romaStatus(job export.Job, j romaJob) (export.Status, error) {
 		}
 		st.Files = []export.File{{ID: j.ArchiveID, Name: j.ArchiveID + ".zip"}}
 	case export.StateFailed:
-		st.Message = clip(romaReasons(append(j.Reasons, j.Reason...)))
+		st.Message = errs.Clip(romaReasons(append(j.Reasons, j.Reason...)))
 	}
 	return st, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/door"
+	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/vocab"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -246,7 +247,7 @@ func hssStatus(job export.Job, t hssTask) (export.Status, error) {
 	case export.StateFailed:
 		st.Message = "HSS export task failed (task_status failure; HSS gives no reason)"
 		if t.TaskName != "" {
-			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", clip(t.TaskName))
+			st.Message = fmt.Sprintf("HSS export task %q failed (task_status failure; HSS gives no reason)", errs.Clip(t.TaskName))
 		}
 	}
 	return st, nil

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -82,12 +82,12 @@ type vendorError struct {
 func parseVendorError(body []byte) vendorError {
 	var m map[string]any
 	if err := json.Unmarshal(body, &m); err != nil || m == nil {
-		return vendorError{Message: clip(strings.TrimSpace(string(body)))}
+		return vendorError{Message: errs.Clip(strings.TrimSpace(string(body)))}
 	}
 	var v vendorError
 	findError(m, &v, 0)
 	if v.Code == "" && v.Message == "" && len(m) > 0 {
-		v.Message = clip(strings.TrimSpace(string(body)))
+		v.Message = errs.Clip(strings.TrimSpace(string(body)))
 	}
 	return v
 }
@@ -108,7 +108,7 @@ func findError(m map[string]any, v *vendorError, depth int) {
 		v.RequestID = str("request_id")
 	}
 	if v.Details == "" {
-		v.Details = clip(str("error_details"))
+		v.Details = errs.Clip(str("error_details"))
 	}
 	if v.Code == "" && v.Message == "" {
 		switch {
@@ -167,27 +167,4 @@ func mapError(service, action string, status int, h http.Header, body []byte) er
 		RequestID:  reqID,
 		HTTPStatus: status,
 	}
-}
-
-// clip bounds a vendor text kept in an error or a status message to its
-// first 512 bytes, cut on a rune boundary and marked with "…"; bytes that
-// are not UTF-8 become U+FFFD rather than costing the rest of the text.
-func clip(s string) string {
-	const max = 512
-	cut := len(s) > max
-	if cut {
-		s = s[:max]
-		// Drop the start of a rune the cut split (at most UTFMax-1 bytes).
-		for i := 0; i < utf8.UTFMax-1; i++ {
-			if r, n := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || n != 1 {
-				break
-			}
-			s = s[:len(s)-1]
-		}
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if cut {
-		s += "…"
-	}
-	return s
 }

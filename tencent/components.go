@@ -207,7 +207,7 @@ func componentsStatus(job export.Job, r describeExportJobResultResponse) (export
 		}
 	case export.StateFailed:
 		if r.FailureMsg != nil {
-			st.Message = clip(*r.FailureMsg)
+			st.Message = errs.Clip(*r.FailureMsg)
 		}
 	}
 	return st, nil

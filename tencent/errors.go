@@ -3,10 +3,10 @@ package tencent
 import (
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
+	"github.com/cloudexport/cloudexport/internal/errs"
 	"github.com/cloudexport/cloudexport/internal/transport"
 	"github.com/cloudexport/cloudexport/provider"
 )
@@ -110,8 +110,8 @@ func mapError(service, action string, err error, status int, requestID string) *
 	e := &provider.Error{Provider: Name, Service: service, Action: action, HTTPStatus: status, RequestID: requestID, Err: err}
 	var se *tcerr.TencentCloudSDKError
 	if errors.As(err, &se) {
-		e.VendorCode = clip(se.Code)
-		e.Message = clip(se.Message)
+		e.VendorCode = errs.Clip(se.Code)
+		e.Message = errs.Clip(se.Message)
 		if se.RequestId != "" {
 			e.RequestID = se.RequestId
 		}
@@ -149,29 +149,4 @@ func throttled(err error) bool {
 	}
 	return hasCode(e.VendorCode, "RequestLimitExceeded") ||
 		e.HTTPStatus == 429 && (e.VendorCode == "" || hasCode(e.VendorCode, "ClientError"))
-}
-
-// maxVendorText bounds a vendor text kept in an error or a status message.
-const maxVendorText = 512
-
-// clip bounds a vendor text kept in an error or a status message to
-// maxVendorText bytes, cut on a rune boundary and marked with "…"; bytes
-// that are not UTF-8 become U+FFFD (the same rule as huawei's clip).
-func clip(s string) string {
-	cut := len(s) > maxVendorText
-	if cut {
-		s = s[:maxVendorText]
-		// Drop the start of a rune the cut split (at most UTFMax-1 bytes).
-		for i := 0; i < utf8.UTFMax-1; i++ {
-			if r, n := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || n != 1 {
-				break
-			}
-			s = s[:len(s)-1]
-		}
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if cut {
-		s += "…"
-	}
-	return s
 }
