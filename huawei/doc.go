@@ -332,8 +332,8 @@
 // API HSS expects for container tasks (ListQueryExportTask is used); the
 // name-filter matching of HSS; the ROMA code for "a job is already running"
 // (any ExportAsset rejection mentioning "running" is FailedPrecondition);
-// whether ROMA requires "tasks" (the current API page and SDK say no; the
-// OpenAPI file says yes) and whether old regions spell the id fields
+// whether ROMA requires "tasks" (the SDK says no; the current API pages
+// and the OpenAPI file say yes, so both lists are always sent) and whether old regions spell the id fields
 // app_id/task_id (the SDK's "id" is sent); the spelling of ROMA statuses
 // (RUNNING/SUCCEEDED/FAILED and Running/Success/Failed/Finished are all
 // accepted; a progress_percent above 1 is read as a percentage); and

@@ -33,11 +33,11 @@
 //
 // # Endpoints
 //
-// Calls go to https://tcss.tencentcloudapi.com and
-// https://cvm.tencentcloudapi.com. Options.Endpoints["tcss"] and
-// Options.Endpoints["cvm"] replace them with a base URL such as
-// "http://127.0.0.1:9000" (scheme http or https, host, optional port and
-// path; no query). The international site is
+// Calls go to https://tcss.tencentcloudapi.com,
+// https://cvm.tencentcloudapi.com and https://cwp.tencentcloudapi.com.
+// Options.Endpoints["tcss"], ["cvm"] and ["cwp"] replace them with a base
+// URL such as "http://127.0.0.1:9000" (scheme http or https, host,
+// optional port and path; no query). The international site is
 // "https://tcss.intl.tencentcloudapi.com". Options.HTTPClient's Transport
 // carries every request and its Timeout bounds each API call (rounded up to
 // whole seconds, as the SDK counts them; 60 seconds when it has none); its
@@ -84,8 +84,7 @@
 // 1024 characters (256 for components' name, version and type) and at most
 // 100 values per filter; Job.ID is 1 to 128 bytes of ASCII letters, digits
 // and - _ . :. Anything else is InvalidArgument naming the field, and no
-// request is sent. Options.Endpoints["cwp"] is accepted for CWP
-// (https://cwp.tencentcloudapi.com). The SDK's shared
+// request is sent. The SDK's shared
 // common.DefaultHttpClient must be left nil: New refuses to run with it set,
 // because the SDK would modify that shared client.
 //

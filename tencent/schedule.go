@@ -83,10 +83,12 @@ func (p *Provider) RegistryScanTask(ctx context.Context) (TimingScanTask, error)
 }
 
 // Schedule translates the task into the neutral scan.Schedule. Nothing is
-// dropped except what has no neutral home (ImageInfo.Force, All, RequestId):
-// unknown scan types are kept verbatim, an unknown ScanScope n becomes
-// Scope("scope-n"), and times that are not H:MM, HH:MM or HH:MM:SS are kept
-// as given.
+// dropped except what has no neutral home (ImageInfo.Force, All, RequestId)
+// and what cannot be read: unknown scan types are kept verbatim, an unknown
+// ScanScope n becomes Scope("scope-n"), and times that are not H:MM, HH:MM
+// or HH:MM:SS are kept as given; but a LastScanTime not in the form
+// "2006-01-02 15:04:05" leaves LastScan zero (unknown), and a ScanPeriod
+// above math.MaxInt32 days leaves Period zero.
 func (t TimingScanTask) Schedule() scan.Schedule {
 	s := scan.Schedule{
 		Provider:    Name,
