@@ -46,12 +46,14 @@ const MaxParts = 10000
 // limit that cannot be split (a Limit above MaxLimit without Offset support,
 // or with a negative Offset or one so large that Offset+Limit passes the
 // largest int) is returned unchanged, for the provider to reject with a
-// clear message.
-//
-// Split builds every part: a Limit of many times MaxLimit gives that many
-// requests (Export refuses more than MaxParts).
+// clear message. So is a request that would need more than MaxParts parts
+// (the number Export refuses), so that no Limit or id list makes Split
+// build more than MaxParts requests.
 func Split(req export.Request, lim Limits) []export.Request {
-	parts, _ := split(req, lim, math.MaxInt)
+	parts, _ := split(req, lim, MaxParts)
+	if parts == nil {
+		return []export.Request{req}
+	}
 	out := make([]export.Request, len(parts))
 	for i, pt := range parts {
 		out[i] = pt.req
