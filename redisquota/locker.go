@@ -155,7 +155,13 @@ func (l *Locker) Acquire(ctx context.Context, key string, ttl time.Duration) (pr
 		if err := provider.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		pause = min(2*pause, l.opts.MaxPoll)
+		// Double the pause up to MaxPoll, without wrapping it negative when
+		// MaxPoll is near the largest Duration.
+		if pause > l.opts.MaxPoll/2 {
+			pause = l.opts.MaxPoll
+		} else {
+			pause *= 2
+		}
 	}
 }
 
