@@ -167,7 +167,9 @@ func (pl *plan) next() time.Time {
 	d := e / 10
 	if pl.moved {
 		p := pl.progress
-		r := time.Duration(float64(e) * (1 - p) / p)
+		// Bounded, as a tiny p would make the remaining time overflow a
+		// Duration (and wrap negative); MaxDelay caps the delay anyway.
+		r := time.Duration(min(float64(e)*(1-p)/p, 1<<62))
 		if r <= max(e/10, 2*o.MinDelay) {
 			// Near the end, or too near for a poll halfway (MinDelay would
 			// push it to the end anyway): poll just after the end.
