@@ -194,8 +194,15 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 	}
 	parts, need := split(req, lim, MaxParts)
 	if parts == nil {
-		return nil, &errs.Error{Code: errs.InvalidArgument, Provider: p.Name(), Message: fmt.Sprintf(
-			"the request would split into %d jobs, more than MaxParts (%d): run it as several Exports (consecutive Offset ranges or id batches)", need, MaxParts)}
+		// Name what to change and how far it may go: the ids when split
+		// split them (its first case), else the Limit.
+		what := fmt.Sprintf("Limit: %d rows would split into %d jobs, more than MaxParts (%d); want Limit at most %d (MaxParts jobs of %d rows): run it as several Exports over consecutive Offset ranges",
+			req.Limit, need, MaxParts, MaxParts*lim.MaxLimit, lim.MaxLimit)
+		if a, ok := req.Target.(export.Assets); ok && lim.MaxIDs > 0 && len(a.AppIDs)+len(a.TaskIDs) > lim.MaxIDs {
+			what = fmt.Sprintf("Target.AppIDs and Target.TaskIDs: %d ids would split into %d jobs, more than MaxParts (%d); want at most %d ids (MaxParts jobs of %d): run it as several Exports over id batches",
+				len(a.AppIDs)+len(a.TaskIDs), need, MaxParts, MaxParts*lim.MaxIDs, lim.MaxIDs)
+		}
+		return nil, &errs.Error{Code: errs.InvalidArgument, Provider: p.Name(), Message: what}
 	}
 	if req.DryRun || len(parts) > 1 {
 		for _, pt := range parts {

@@ -188,15 +188,21 @@ func TestExportRefusesTooManyParts(t *testing.T) {
 		lim  provider.Limits
 		req  export.Request
 		need int
+		// what the error must name: the field, and the allowed values
+		field, allowed string
 	}{
-		{"pages", provider.Limits{MaxLimit: 10, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 10*provider.MaxParts + 1}, provider.MaxParts + 1},
-		{"huge limit", provider.Limits{MaxLimit: 10000, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 1e12}, 100000000},
-		{"ids", provider.Limits{MaxIDs: 1}, export.Request{Target: export.Assets{InstanceID: "x", AppIDs: make([]string, provider.MaxParts+1)}}, provider.MaxParts + 1},
+		{"pages", provider.Limits{MaxLimit: 10, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 10*provider.MaxParts + 1}, provider.MaxParts + 1, "Limit", "at most 100000"},
+		{"huge limit", provider.Limits{MaxLimit: 10000, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 1e12}, 100000000, "Limit", "at most 100000000"},
+		{"ids", provider.Limits{MaxIDs: 1}, export.Request{Target: export.Assets{InstanceID: "x", AppIDs: make([]string, provider.MaxParts+1)}}, provider.MaxParts + 1, "Target.AppIDs", "at most 10000"},
 	} {
 		p := newFake(tc.lim)
 		_, err := provider.Export(context.Background(), p, tc.req, nil)
 		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), fmt.Sprintf("%d jobs", tc.need)) || !strings.Contains(err.Error(), "MaxParts") {
 			t.Errorf("%s: err = %v; want InvalidArgument naming %d jobs and MaxParts", tc.name, err, tc.need)
+		}
+		// The error names the field to change and how far it may go.
+		if err == nil || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), tc.allowed) {
+			t.Errorf("%s: err = %v; want it to name %s and say %q", tc.name, err, tc.field, tc.allowed)
 		}
 		if p.dryRuns != 0 || len(p.created) != 0 {
 			t.Errorf("%s: %d parts validated and %d created before the refusal", tc.name, p.dryRuns, len(p.created))
