@@ -169,6 +169,9 @@ func splitAssets(req export.Request, a export.Assets, max int) []part {
 // opts.Wait.OnProgress, if set, is called from the parts' goroutines, several
 // at once.
 func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOptions) ([]export.Status, error) {
+	if p == nil {
+		return nil, errs.Invalid("provider is nil; want the Provider an adapter's New returned")
+	}
 	var o ExportOptions
 	if opts != nil {
 		o = *opts

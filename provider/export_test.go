@@ -255,3 +255,17 @@ func (f partFailer) CreateExportJob(ctx context.Context, req export.Request) (ex
 	}
 	return export.Job{}, partErr
 }
+
+// TestExportAndWaitNilProvider: a nil Provider (an adapter's New failed and
+// its error was dropped) is bad input, refused naming the argument, not a
+// nil-interface panic.
+func TestExportAndWaitNilProvider(t *testing.T) {
+	req := export.Request{Target: export.Components{ImageID: "i"}}
+	if _, err := provider.Export(context.Background(), nil, req, nil); !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "provider is nil") {
+		t.Errorf("Export(nil provider) = %v; want ErrInvalidArgument saying the provider is nil", err)
+	}
+	job := export.Job{Provider: "fake", Service: "s", Kind: export.KindComponents, ID: "1"}
+	if _, err := provider.Wait(context.Background(), nil, job, nil); !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "provider is nil") {
+		t.Errorf("Wait(nil provider) = %v; want ErrInvalidArgument saying the provider is nil", err)
+	}
+}

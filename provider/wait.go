@@ -51,6 +51,9 @@ const maxPollFailures = 5
 // final status and an error with code JobFailed that carries the vendor's
 // reason. When ctx ends it returns the last status seen and ctx's error.
 func Wait(ctx context.Context, p Provider, job export.Job, opts *WaitOptions) (export.Status, error) {
+	if p == nil {
+		return export.Status{}, errs.Invalid("provider is nil; want the Provider an adapter's New returned")
+	}
 	return wait(ctx, p, job, opts, job.Created, nil)
 }
 
