@@ -71,7 +71,8 @@ type RetryPolicy struct {
 	Retryable func(error) bool
 }
 
-// DefaultRetry retries throttled calls up to 5 times, waiting 200ms growing to 10s.
+// DefaultRetry tries a throttled call up to 5 times in all (the first try and
+// 4 retries), waiting 200ms growing to 10s between tries.
 var DefaultRetry = RetryPolicy{MaxAttempts: 5, Backoff: Backoff{Min: 200 * time.Millisecond, Max: 10 * time.Second}}
 
 // Throttled reports whether err is a rate-limit rejection (ResourceExhausted).
