@@ -273,3 +273,14 @@ func TestAcquireHugePolls(t *testing.T) {
 		t.Errorf("Acquire of a held key = %v; want context.DeadlineExceeded", err)
 	}
 }
+
+// TestLockerMinPollAboveDefaultMaxPoll: MaxPoll 0 means the default, so a
+// MinPoll above DefaultMaxPoll with MaxPoll unset is a valid choice; it was
+// refused as "MinPoll 2s and MaxPoll 1s", a MaxPoll the caller never set.
+func TestLockerMinPollAboveDefaultMaxPoll(t *testing.T) {
+	l := redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: prefix(t), MinPoll: 2 * time.Second})
+	lease := acquire(t, l, romaKey, time.Minute)
+	if err := lease.Release(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
