@@ -136,11 +136,10 @@ func splitAssets(req export.Request, a export.Assets, max int) []part {
 //
 // A request split into several parts is validated part by part before any
 // job is created: each part goes through p.CreateExportJob with DryRun set
-// (the adapters validate a DryRun request locally and send nothing, except
-// CVM machine images, which are never split). An invalid part fails the
-// whole export with its error, nothing created; an error that names an id
-// as Target.AppIDs[i] or Target.TaskIDs[i] is renumbered to the index in the
-// caller's own request. A DryRun request is validated the same way and
+// (the adapters validate a DryRun request locally and send nothing, for
+// every kind). An invalid part fails the whole export with its error,
+// nothing created; an error that names an id as Target.AppIDs[i] or
+// Target.TaskIDs[i] is renumbered to the index in the caller's own request. A DryRun request is validated the same way and
 // returns no statuses.
 //
 // # Jobs in flight
