@@ -1,7 +1,7 @@
 // Package export holds the provider-neutral value types of an export job:
 // what to export (a Target), how to shape it (Filters, Columns, Sort, paging),
-// the Job a provider starts, its Status, the result Files, resume tokens, and
-// readers that turn downloaded result files into rows.
+// the Job a provider starts, its Status, the result Files and resume tokens.
+// Package rows, not this one, reads downloaded result files as rows.
 //
 // The package knows nothing about any cloud. Providers translate a Request
 // into their own vendor call and validate it against their own vocabulary

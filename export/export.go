@@ -94,7 +94,7 @@ type Request struct {
 	Sort    *Sort    // nil = the vendor's order
 	Offset  int      // rows to skip, where the kind has paging
 	Limit   int      // 0 = the provider's default
-	DryRun  bool     // validate (remotely where the vendor can) and start nothing
+	DryRun  bool     // validate locally, send nothing and start nothing (see provider.Provider)
 }
 
 // Match says how a filter compares values.

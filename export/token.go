@@ -153,10 +153,10 @@ func checkTokenKeys(raw []byte) error {
 		}
 		key, _ := tok.(string)
 		if !tokenKeys[key] {
-			return bad("unknown key %q", key)
+			return bad("unknown key %q", short(key))
 		}
 		if seen[key] {
-			return bad("key %q is given twice", key)
+			return bad("key %q is given twice", short(key))
 		}
 		seen[key] = true
 		if key == "sc" {
@@ -193,19 +193,35 @@ func checkScopeKeys(dec *json.Decoder) error {
 		}
 		key, _ := tok.(string)
 		if seen[key] {
-			return errs.Invalid("job token: scope key %q is given twice", key)
+			return errs.Invalid("job token: scope key %q is given twice", short(key))
 		}
 		seen[key] = true
 		if v, err := dec.Token(); err != nil {
 			return errs.Invalid("job token: malformed scope")
 		} else if _, ok := v.(string); !ok {
-			return errs.Invalid("job token: scope %q is not a string", key)
+			return errs.Invalid("job token: scope %q is not a string", short(key))
 		}
 	}
 	if _, err := dec.Token(); err != nil {
 		return errs.Invalid("job token: malformed scope")
 	}
 	return nil
+}
+
+// maxQuoted bounds, in bytes, how much of a key read from a token an error
+// quotes: the token came from outside, and its errors end up in logs.
+const maxQuoted = 64
+
+// short returns s, or its first maxQuoted bytes (whole runes) and "…".
+func short(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	n := maxQuoted
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // check is the one validation both Token and ParseToken apply to a job.
@@ -235,7 +251,7 @@ func (j Job) check() error {
 	}
 	for k, v := range j.Scope {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return errs.Invalid("job token: job Scope[%q] is not valid UTF-8", k)
+			return errs.Invalid("job token: job Scope[%q] is not valid UTF-8", short(k))
 		}
 	}
 	if !j.Created.IsZero() && (j.Created.Before(minCreated) || j.Created.After(maxCreated)) {

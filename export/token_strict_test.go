@@ -170,3 +170,26 @@ func TestParseTokenReadsOlderTokens(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestParseTokenErrorsQuoteLittle: a token comes from outside (a URL, a
+// database), and its errors end up in logs. They quote a bad key, but only
+// a short prefix of it: a 20 KiB key must not be echoed whole.
+func TestParseTokenErrorsQuoteLittle(t *testing.T) {
+	long := strings.Repeat("k", 20<<10)
+	for name, tok := range map[string]string{
+		"unknown key":          ce1(`{"` + long + `":1}`),
+		"scope key twice":      ce1(`{"p":"tencent","s":"tcss","k":"components","i":"1","sc":{"` + long + `":"a","` + long + `":"b"}}`),
+		"scope not a string":   ce1(`{"p":"tencent","s":"tcss","k":"components","i":"1","sc":{"` + long + `":1}}`),
+		"top-level key twice":  ce1(`{"p":"a","p":"b"}`),
+		"unknown key, unicode": ce1(`{"` + strings.Repeat("é", 10<<10) + `":1}`),
+	} {
+		_, err := export.ParseToken(tok)
+		if !errors.Is(err, provider.ErrInvalidArgument) {
+			t.Errorf("%s: err = %v; want ErrInvalidArgument", name, err)
+			continue
+		}
+		if n := len(err.Error()); n > 300 {
+			t.Errorf("%s: the error has %d bytes; want the key quoted short (at most 300 bytes in all)", name, n)
+		}
+	}
+}

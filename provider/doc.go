@@ -1,15 +1,17 @@
 // Package provider defines the contract every cloud adapter implements
 // (Provider, and the optional Downloader), the error model shared by the whole
 // module, and the portable machinery built on top of the contract: waiting for
-// a job with backoff (Wait), splitting a request that exceeds one job's limits
+// a job (Wait), splitting a request that exceeds one job's limits
 // (Export), and the retry and rate-limit helpers adapters share (Backoff,
-// Retry, RateLimiter).
+// RetryPolicy, RateLimiter).
 //
 // # Adapters
 //
 // Package tencent serves Tencent Cloud (TCSS component exports, CVM machine
-// image exports, TCSS registry scan schedules); package huawei serves Huawei
-// Cloud (HSS container exports and scan policies, ROMA Connect asset exports).
+// image exports, CWP vulnerability exports, TCSS registry and CWP host
+// vulnerability scan schedules); package huawei serves Huawei Cloud (HSS
+// container and vulnerability exports and scan policies, ROMA Connect asset
+// exports).
 // Nothing in this package imports an adapter.
 //
 // # Errors

@@ -46,12 +46,14 @@ const MaxParts = 10000
 // limit that cannot be split (a Limit above MaxLimit without Offset support,
 // or with a negative Offset or one so large that Offset+Limit passes the
 // largest int) is returned unchanged, for the provider to reject with a
-// clear message.
-//
-// Split builds every part: a Limit of many times MaxLimit gives that many
-// requests (Export refuses more than MaxParts).
+// clear message. So is a request that would need more than MaxParts parts
+// (the number Export refuses), so that no Limit or id list makes Split
+// build more than MaxParts requests.
 func Split(req export.Request, lim Limits) []export.Request {
-	parts, _ := split(req, lim, math.MaxInt)
+	parts, _ := split(req, lim, MaxParts)
+	if parts == nil {
+		return []export.Request{req}
+	}
 	out := make([]export.Request, len(parts))
 	for i, pt := range parts {
 		out[i] = pt.req
@@ -134,11 +136,10 @@ func splitAssets(req export.Request, a export.Assets, max int) []part {
 //
 // A request split into several parts is validated part by part before any
 // job is created: each part goes through p.CreateExportJob with DryRun set
-// (the adapters validate a DryRun request locally and send nothing, except
-// CVM machine images, which are never split). An invalid part fails the
-// whole export with its error, nothing created; an error that names an id
-// as Target.AppIDs[i] or Target.TaskIDs[i] is renumbered to the index in the
-// caller's own request. A DryRun request is validated the same way and
+// (the adapters validate a DryRun request locally and send nothing, for
+// every kind). An invalid part fails the whole export with its error,
+// nothing created; an error that names an id as Target.AppIDs[i] or
+// Target.TaskIDs[i] is renumbered to the index in the caller's own request. A DryRun request is validated the same way and
 // returns no statuses.
 //
 // # Jobs in flight
@@ -167,6 +168,9 @@ func splitAssets(req export.Request, a export.Assets, max int) []part {
 // opts.Wait.OnProgress, if set, is called from the parts' goroutines, several
 // at once.
 func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOptions) ([]export.Status, error) {
+	if p == nil {
+		return nil, errs.Invalid("provider is nil; want the Provider an adapter's New returned")
+	}
 	var o ExportOptions
 	if opts != nil {
 		o = *opts
@@ -192,8 +196,15 @@ func Export(ctx context.Context, p Provider, req export.Request, opts *ExportOpt
 	}
 	parts, need := split(req, lim, MaxParts)
 	if parts == nil {
-		return nil, &errs.Error{Code: errs.InvalidArgument, Provider: p.Name(), Message: fmt.Sprintf(
-			"the request would split into %d jobs, more than MaxParts (%d): run it as several Exports (consecutive Offset ranges or id batches)", need, MaxParts)}
+		// Name what to change and how far it may go: the ids when split
+		// split them (its first case), else the Limit.
+		what := fmt.Sprintf("Limit: %d rows would split into %d jobs, more than MaxParts (%d); want Limit at most %d (MaxParts jobs of %d rows): run it as several Exports over consecutive Offset ranges",
+			req.Limit, need, MaxParts, MaxParts*lim.MaxLimit, lim.MaxLimit)
+		if a, ok := req.Target.(export.Assets); ok && lim.MaxIDs > 0 && len(a.AppIDs)+len(a.TaskIDs) > lim.MaxIDs {
+			what = fmt.Sprintf("Target.AppIDs and Target.TaskIDs: %d ids would split into %d jobs, more than MaxParts (%d); want at most %d ids (MaxParts jobs of %d): run it as several Exports over id batches",
+				len(a.AppIDs)+len(a.TaskIDs), need, MaxParts, MaxParts*lim.MaxIDs, lim.MaxIDs)
+		}
+		return nil, &errs.Error{Code: errs.InvalidArgument, Provider: p.Name(), Message: what}
 	}
 	if req.DryRun || len(parts) > 1 {
 		for _, pt := range parts {

@@ -188,15 +188,21 @@ func TestExportRefusesTooManyParts(t *testing.T) {
 		lim  provider.Limits
 		req  export.Request
 		need int
+		// what the error must name: the field, and the allowed values
+		field, allowed string
 	}{
-		{"pages", provider.Limits{MaxLimit: 10, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 10*provider.MaxParts + 1}, provider.MaxParts + 1},
-		{"huge limit", provider.Limits{MaxLimit: 10000, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 1e12}, 100000000},
-		{"ids", provider.Limits{MaxIDs: 1}, export.Request{Target: export.Assets{InstanceID: "x", AppIDs: make([]string, provider.MaxParts+1)}}, provider.MaxParts + 1},
+		{"pages", provider.Limits{MaxLimit: 10, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 10*provider.MaxParts + 1}, provider.MaxParts + 1, "Limit", "at most 100000"},
+		{"huge limit", provider.Limits{MaxLimit: 10000, Offset: true}, export.Request{Target: export.Components{ImageID: "i"}, Limit: 1e12}, 100000000, "Limit", "at most 100000000"},
+		{"ids", provider.Limits{MaxIDs: 1}, export.Request{Target: export.Assets{InstanceID: "x", AppIDs: make([]string, provider.MaxParts+1)}}, provider.MaxParts + 1, "Target.AppIDs", "at most 10000"},
 	} {
 		p := newFake(tc.lim)
 		_, err := provider.Export(context.Background(), p, tc.req, nil)
 		if !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), fmt.Sprintf("%d jobs", tc.need)) || !strings.Contains(err.Error(), "MaxParts") {
 			t.Errorf("%s: err = %v; want InvalidArgument naming %d jobs and MaxParts", tc.name, err, tc.need)
+		}
+		// The error names the field to change and how far it may go.
+		if err == nil || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), tc.allowed) {
+			t.Errorf("%s: err = %v; want it to name %s and say %q", tc.name, err, tc.field, tc.allowed)
 		}
 		if p.dryRuns != 0 || len(p.created) != 0 {
 			t.Errorf("%s: %d parts validated and %d created before the refusal", tc.name, p.dryRuns, len(p.created))
@@ -248,4 +254,18 @@ func (f partFailer) CreateExportJob(ctx context.Context, req export.Request) (ex
 		return export.Job{}, nil
 	}
 	return export.Job{}, partErr
+}
+
+// TestExportAndWaitNilProvider: a nil Provider (an adapter's New failed and
+// its error was dropped) is bad input, refused naming the argument, not a
+// nil-interface panic.
+func TestExportAndWaitNilProvider(t *testing.T) {
+	req := export.Request{Target: export.Components{ImageID: "i"}}
+	if _, err := provider.Export(context.Background(), nil, req, nil); !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "provider is nil") {
+		t.Errorf("Export(nil provider) = %v; want ErrInvalidArgument saying the provider is nil", err)
+	}
+	job := export.Job{Provider: "fake", Service: "s", Kind: export.KindComponents, ID: "1"}
+	if _, err := provider.Wait(context.Background(), nil, job, nil); !errors.Is(err, provider.ErrInvalidArgument) || !strings.Contains(err.Error(), "provider is nil") {
+		t.Errorf("Wait(nil provider) = %v; want ErrInvalidArgument saying the provider is nil", err)
+	}
 }

@@ -18,8 +18,8 @@ var ErrLeaseLost = errors.New("lease lost")
 // LocalLocker is the in-process Locker: one holder at a time has a key among
 // the users of the same LocalLocker value. Leases expire as a shared
 // Locker's do: a lease not renewed within its ttl is lost, and the key is
-// free for the next Acquire. Create it with NewLocalLocker; it is safe for
-// concurrent use. To make a rule hold across processes, use a shared Locker
+// free for the next Acquire. Create it with NewLocalLocker (the zero value
+// is an empty LocalLocker too); it is safe for concurrent use. To make a rule hold across processes, use a shared Locker
 // such as redisquota.Locker instead.
 type LocalLocker struct {
 	mu   sync.Mutex
@@ -58,6 +58,9 @@ func (l *LocalLocker) Acquire(ctx context.Context, key string, ttl time.Duration
 			return nil, err
 		}
 		l.mu.Lock()
+		if l.held == nil {
+			l.held = map[string]*localLease{}
+		}
 		now := time.Now()
 		h := l.held[key]
 		if h == nil || !now.Before(h.expires) {

@@ -124,3 +124,18 @@ func TestLocalLockerArguments(t *testing.T) {
 		t.Errorf("Acquire on a cancelled context = %v; want context.Canceled", err)
 	}
 }
+
+// TestLocalLockerZeroValue: &provider.LocalLocker{} is an easy mistake for
+// NewLocalLocker(); it panicked on its nil map at the first Acquire. The zero
+// value works as an empty LocalLocker.
+func TestLocalLockerZeroValue(t *testing.T) {
+	var l provider.LocalLocker
+	first := acquireFree(t, &l, "k", time.Minute)
+	if tryAcquire(t, &l, "k", time.Minute) != nil {
+		t.Fatal("a second holder got a held key")
+	}
+	if err := first.Release(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	acquireFree(t, &l, "k", time.Minute).Release(context.Background())
+}

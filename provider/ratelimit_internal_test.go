@@ -202,3 +202,35 @@ func TestRateLimiterNaNTakesTheDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimiterRecoveryTime pins what RateLimiterOptions.Recovery's doc
+// says of the defaults: after one cut from rps, calls succeeding every 100ms
+// bring the rate back to 90% of rps in about 2 seconds and to rps about
+// 9 seconds later (the doc used to say the cut was made good in about 3
+// seconds).
+func TestRateLimiterRecoveryTime(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewRateLimiter(20)
+	l.now = func() time.Time { return now }
+	c := Call{Provider: "p", Action: "A"}
+	l.Observe(c, true)
+	var at90, atFull time.Duration
+	for elapsed := time.Duration(0); elapsed < time.Minute && atFull == 0; {
+		now = now.Add(100 * time.Millisecond)
+		elapsed += 100 * time.Millisecond
+		l.Observe(c, false)
+		r := l.Rate(c)
+		if at90 == 0 && r >= 18-1e-9 {
+			at90 = elapsed
+		}
+		if r == 20 {
+			atFull = elapsed
+		}
+	}
+	if at90 < 1900*time.Millisecond || at90 > 2100*time.Millisecond {
+		t.Errorf("90%% of rps after %v; want about 2s", at90)
+	}
+	if atFull < 10500*time.Millisecond || atFull > 12500*time.Millisecond {
+		t.Errorf("full rps after %v; want about 11s", atFull)
+	}
+}

@@ -71,7 +71,8 @@ type RetryPolicy struct {
 	Retryable func(error) bool
 }
 
-// DefaultRetry retries throttled calls up to 5 times, waiting 200ms growing to 10s.
+// DefaultRetry tries a throttled call up to 5 times in all (the first try and
+// 4 retries), waiting 200ms growing to 10s between tries.
 var DefaultRetry = RetryPolicy{MaxAttempts: 5, Backoff: Backoff{Min: 200 * time.Millisecond, Max: 10 * time.Second}}
 
 // Throttled reports whether err is a rate-limit rejection (ResourceExhausted).
@@ -185,8 +186,10 @@ type RateLimiterOptions struct {
 	// one second.
 	Cooldown time.Duration
 	// Recovery is how long a key's rate takes, with calls succeeding, to
-	// climb from 0 back to rps; 0 means 10 seconds. A cut by the default
-	// Backoff is made good in about 3 seconds.
+	// climb from 0 back to rps below 90% of the rate the vendor last
+	// refused (ten times as long above it); 0 means 10 seconds. With the
+	// defaults, one cut from rps climbs back to 90% of rps in about 2
+	// seconds and to rps about 9 seconds later.
 	Recovery time.Duration
 	// OnThrottle, if set, is called after every throttled answer with the
 	// call and the key's rate (calls per second) from then on. It runs on

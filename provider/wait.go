@@ -51,6 +51,9 @@ const maxPollFailures = 5
 // final status and an error with code JobFailed that carries the vendor's
 // reason. When ctx ends it returns the last status seen and ctx's error.
 func Wait(ctx context.Context, p Provider, job export.Job, opts *WaitOptions) (export.Status, error) {
+	if p == nil {
+		return export.Status{}, errs.Invalid("provider is nil; want the Provider an adapter's New returned")
+	}
 	return wait(ctx, p, job, opts, job.Created, nil)
 }
 
@@ -167,7 +170,9 @@ func (pl *plan) next() time.Time {
 	d := e / 10
 	if pl.moved {
 		p := pl.progress
-		r := time.Duration(float64(e) * (1 - p) / p)
+		// Bounded, as a tiny p would make the remaining time overflow a
+		// Duration (and wrap negative); MaxDelay caps the delay anyway.
+		r := time.Duration(min(float64(e)*(1-p)/p, 1<<62))
 		if r <= max(e/10, 2*o.MinDelay) {
 			// Near the end, or too near for a poll halfway (MinDelay would
 			// push it to the end anyway): poll just after the end.

@@ -33,6 +33,9 @@ func TestPlanNext(t *testing.T) {
 		{"half done: halfway to the end", 0, 0, 0, []poll{{s(10), 0.5}}, s(15)},
 		{"near the end: the end plus 2% of elapsed", 0, 0, 0, []poll{{s(19), 0.95}}, s(20.38)},
 		{"far from the end: capped by MaxDelay", 0, 0, 0, []poll{{s(10), 0.01}}, s(40)},
+		// e(1-p)/p passed the largest Duration and wrapped negative, so a
+		// job barely started was polled every MinDelay instead.
+		{"a tiny progress: capped by MaxDelay", 0, 0, 0, []poll{{s(10), 1e-12}}, s(40)},
 		{"progress stalled: a tenth of elapsed", 0, 0, 0, []poll{{s(10), 0.5}, {s(20), 0.5}}, s(22)},
 		{"a failed poll: a tenth of elapsed", 0, 0, 0, []poll{{s(10), 0.5}, {s(15), -1}}, s(16.5)},
 	} {

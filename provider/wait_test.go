@@ -203,6 +203,13 @@ func TestSplit(t *testing.T) {
 			[]export.Request{{Target: comp, Limit: math.MaxInt/2 + 1}, {Target: comp, Offset: math.MaxInt/2 + 1, Limit: math.MaxInt / 2}}},
 		{"offsets past the largest int: left for the provider to reject", export.Request{Target: comp, Offset: math.MaxInt - 5, Limit: 20}, provider.Limits{MaxLimit: 10, Offset: true},
 			[]export.Request{{Target: comp, Offset: math.MaxInt - 5, Limit: 20}}},
+		// Split used to build every part, so a Limit from a caller's flag or
+		// file panicked (makeslice: cap out of range) or ran out of memory.
+		// More than MaxParts parts cannot be split, as Export refuses them.
+		{"more than MaxParts pages: left for the provider to reject", export.Request{Target: comp, Limit: math.MaxInt}, provider.Limits{MaxLimit: 1, Offset: true},
+			[]export.Request{{Target: comp, Limit: math.MaxInt}}},
+		{"more than MaxParts id batches: left for the provider to reject", export.Request{Target: export.Assets{InstanceID: "x", AppIDs: ids("a", provider.MaxParts+1)}}, provider.Limits{MaxIDs: 1},
+			[]export.Request{{Target: export.Assets{InstanceID: "x", AppIDs: ids("a", provider.MaxParts+1)}}}},
 		{"ids", export.Request{Target: export.Assets{InstanceID: "x", AppIDs: ids("a", 3), TaskIDs: ids("t", 2)}}, provider.Limits{MaxIDs: 2},
 			[]export.Request{
 				{Target: export.Assets{InstanceID: "x", AppIDs: []string{"a0", "a1"}}},

@@ -44,7 +44,7 @@
 // context ends the wait with ctx.Err() (context.DeadlineExceeded at once
 // when the next slot lies beyond the deadline). A caller whose context ends
 // while it sleeps leaves its booked slot unused.
-
+//
 // # Adaptive back-off
 //
 // Limiter implements provider.Adaptive. Each throttled answer multiplies

@@ -47,7 +47,8 @@ type LockerOptions struct {
 	// MinPoll and MaxPoll bound the pause between attempts while another
 	// holder has the key: it starts at MinPoll, doubles up to MaxPoll, is
 	// jittered, and never outlasts the holder's remaining time to live.
-	// 0 = DefaultMinPoll and DefaultMaxPoll.
+	// 0 = DefaultMinPoll and DefaultMaxPoll (or MinPoll, if that is
+	// longer).
 	MinPoll, MaxPoll time.Duration
 
 	// Logger receives acquisitions, releases and lost leases at debug
@@ -81,7 +82,7 @@ func NewLocker(client redis.UniversalClient, opts *LockerOptions) *Locker {
 		l.opts.MinPoll = DefaultMinPoll
 	}
 	if l.opts.MaxPoll == 0 {
-		l.opts.MaxPoll = DefaultMaxPoll
+		l.opts.MaxPoll = max(DefaultMaxPoll, l.opts.MinPoll)
 	}
 	return l
 }
@@ -155,7 +156,13 @@ func (l *Locker) Acquire(ctx context.Context, key string, ttl time.Duration) (pr
 		if err := provider.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
-		pause = min(2*pause, l.opts.MaxPoll)
+		// Double the pause up to MaxPoll, without wrapping it negative when
+		// MaxPoll is near the largest Duration.
+		if pause > l.opts.MaxPoll/2 {
+			pause = l.opts.MaxPoll
+		} else {
+			pause *= 2
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package redisquota_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -240,5 +241,46 @@ func TestLockerRedisDown(t *testing.T) {
 	_, err := l.Acquire(context.Background(), romaKey, time.Second)
 	if !errors.Is(err, provider.ErrUnavailable) {
 		t.Errorf("Acquire = %v; want code Unavailable", err)
+	}
+}
+
+// TestAcquireHugePolls: the pause between polls doubled without a bound
+// check, so MaxPoll near the largest Duration wrapped it negative and the
+// next poll's jitter (rand.N of a negative) panicked. Options never panic.
+func TestAcquireHugePolls(t *testing.T) {
+	p := prefix(t)
+	holder := redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: p})
+	lease := acquire(t, holder, romaKey, 300*time.Millisecond)
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() { // keep the key held, so the waiter polls again and again
+		defer close(renewed)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				lease.Renew(context.Background(), 300*time.Millisecond)
+			}
+		}
+	}()
+	defer func() { close(stop); <-renewed; lease.Release(context.Background()) }()
+
+	waiter := redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: p, MinPoll: 1 << 62, MaxPoll: math.MaxInt64})
+	ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)
+	defer cancel()
+	if _, err := waiter.Acquire(ctx, romaKey, time.Second); err != context.DeadlineExceeded {
+		t.Errorf("Acquire of a held key = %v; want context.DeadlineExceeded", err)
+	}
+}
+
+// TestLockerMinPollAboveDefaultMaxPoll: MaxPoll 0 means the default, so a
+// MinPoll above DefaultMaxPoll with MaxPoll unset is a valid choice; it was
+// refused as "MinPoll 2s and MaxPoll 1s", a MaxPoll the caller never set.
+func TestLockerMinPollAboveDefaultMaxPoll(t *testing.T) {
+	l := redisquota.NewLocker(newClient(t), &redisquota.LockerOptions{Prefix: prefix(t), MinPoll: 2 * time.Second})
+	lease := acquire(t, l, romaKey, time.Minute)
+	if err := lease.Release(context.Background()); err != nil {
+		t.Error(err)
 	}
 }

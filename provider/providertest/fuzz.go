@@ -20,11 +20,15 @@ import (
 // rate limit high enough not to slow the fuzzer). The fuzz arguments are
 // (which byte, status int, body []byte): jobs[which%len(jobs)] is polled, so
 // each job reads a different vendor answer; a status outside 100..599 is
-// read as 200. contentType is sent with every answer.
+// read as 200. contentType is sent with every answer. jobs must not be
+// empty.
 //
 // The property: PollJob never panics, and returns either a valid Status
 // (CheckPolled) or an error that is a coded *provider.Error.
 func FuzzPoll(f *testing.F, contentType string, jobs []export.Job, newProvider func(url string) (provider.Provider, error)) {
+	if len(jobs) == 0 {
+		f.Fatal("providertest: FuzzPoll needs at least one job to poll")
+	}
 	var mu sync.Mutex
 	var status int
 	var body []byte

@@ -199,6 +199,9 @@ func testStatusRules(t *testing.T, h Harness, req export.Request) {
 	if !errors.Is(err, provider.ErrUnavailable) || !errors.As(err, &pe) || pe.HTTPStatus < 500 || pe.Provider != p.Name() {
 		t.Errorf("PollJob on a 5xx answer: %v; want ErrUnavailable carrying the status and provider", err)
 	}
+	if err != nil {
+		checkNoSecrets(t, h, em, job, []string{err.Error()})
+	}
 
 	fi.Inject(emulator.Fault{Kind: emulator.ServerError, Times: 2})
 	if _, err := provider.Wait(ctx, p, job, &fast); err != nil && !errors.Is(err, provider.ErrJobFailed) {
@@ -316,7 +319,7 @@ func testLifecycle(t *testing.T, h Harness, req export.Request) {
 	opts := fast
 	opts.OnProgress = func(s export.Status) {
 		polls++
-		if s.Progress != -1 && (s.Progress < 0 || s.Progress > 1) {
+		if s.Progress != -1 && !(s.Progress >= 0 && s.Progress <= 1) { // NaN too
 			t.Errorf("progress %v is neither -1 nor within 0..1", s.Progress)
 		}
 		if s.Job.ID != job.ID {
@@ -390,6 +393,7 @@ func testFailedJob(t *testing.T, h Harness, req export.Request) {
 	if st.State != export.StateFailed || len(st.Files) != 0 {
 		t.Errorf("status %+v; want failed without files", st)
 	}
+	checkNoSecrets(t, h, em, job, []string{err.Error(), st.Message})
 }
 
 func testInvalid(t *testing.T, h Harness, kind export.Kind, valid export.Request) {
@@ -446,6 +450,7 @@ func testInvalid(t *testing.T, h Harness, kind export.Kind, valid export.Request
 			if n := em.Requests() - before; n != 0 {
 				t.Errorf("%d requests were sent for an invalid request", n)
 			}
+			checkNoSecrets(t, h, em, export.Job{}, []string{err.Error()})
 		})
 	}
 }
@@ -588,7 +593,7 @@ func checkNoSecrets(t *testing.T, h Harness, em Emulator, job export.Job, extra 
 		}
 		for _, x := range hay {
 			if strings.Contains(x, s) {
-				t.Errorf("a secret appears in the job or its token")
+				t.Errorf("a secret appears in the job, its token or an error")
 			}
 		}
 	}
