@@ -284,7 +284,8 @@ func (l *limited) Read(p []byte) (int, error) {
 			err = se // the context's error, not the closed body's
 		}
 		l.fail(err)
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) ||
+			errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrHeader) || errors.As(err, new(flate.CorruptInputError)) {
 			err = &errs.Error{Code: errs.Unavailable, Message: "the answer body ended early or is corrupt", Err: err}
 		}
 	}

@@ -359,3 +359,24 @@ type closeSignal struct {
 }
 
 func (c closeSignal) Close() error { close(c.closed); return nil }
+
+// A corrupt deflate answer is coded like a corrupt gzip one (Unavailable),
+// not handed back as a bare decompressor error with no code.
+func TestCorruptDeflateIsUnavailable(t *testing.T) {
+	for name, body := range map[string]string{
+		"zlib checksum": "\x78\x9c\x4b\x04\x00\x00\x00\x00\x00", // "a", bad Adler-32
+		"raw corrupt":   "\xff\xff\xff\xff",
+	} {
+		t.Run(name, func(t *testing.T) {
+			rt := fakeRT(func() io.ReadCloser { return io.NopCloser(strings.NewReader(body)) }, "deflate")
+			resp, err := (&http.Client{Transport: safehttp.LimitBodies(rt, testCap)}).Get("http://vendor.invalid/")
+			if err == nil {
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			if errs.CodeOf(err) != errs.Unavailable {
+				t.Errorf("err = %v (code %v); want Unavailable", err, errs.CodeOf(err))
+			}
+		})
+	}
+}
