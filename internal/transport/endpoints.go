@@ -2,6 +2,7 @@ package transport
 
 import (
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -20,25 +21,31 @@ func Endpoints(in map[string]string, known []string) (map[string]*url.URL, error
 	for k := range in {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys) // the first bad entry is reported, the same one every time
+	sort.Strings(keys)                          // the first bad entry is reported, the same one every time
+	given := make(map[string]string, len(keys)) // lower-case key -> the key as given
 	for _, k := range keys {
 		v := in[k]
 		key := strings.ToLower(k)
 		if !contains(known, key) {
 			return nil, errs.Invalid("Options.Endpoints: unknown service %q; want one of %s", k, strings.Join(known, ", "))
 		}
+		if other, ok := given[key]; ok {
+			return nil, errs.Invalid("Options.Endpoints: %q and %q name the same service; give it once", other, k)
+		}
+		given[key] = k
 		if v == "" {
 			continue
 		}
 		u, err := url.Parse(v)
 		if err != nil {
-			// Neither v nor url.Parse's whole error (which quotes v) is
-			// echoed: an unparsable URL may still hold a password.
+			// Neither v nor url.Parse's error is echoed whole: both quote
+			// parts of v, and an unparsable URL may still hold a password
+			// (http://user:secret/x reads as host "user", port "secret").
 			why := err
 			if ue, ok := err.(*url.Error); ok {
 				why = ue.Err
 			}
-			return nil, errs.Invalid("Options.Endpoints[%q]: not a URL (%v); want a base URL such as http://127.0.0.1:9000", k, why)
+			return nil, errs.Invalid("Options.Endpoints[%q]: not a URL (%s); want a base URL such as http://127.0.0.1:9000", k, unquoted(why.Error()))
 		}
 		u.Scheme = strings.ToLower(u.Scheme)
 		if u.Scheme != "http" && u.Scheme != "https" {
@@ -52,6 +59,15 @@ func Endpoints(in map[string]string, known []string) (map[string]*url.URL, error
 		out[key] = u
 	}
 	return out, nil
+}
+
+// quoted matches a Go-quoted string inside an error message.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// unquoted is msg with every quoted part replaced by "…": what kind of
+// error it is, without the text it quotes.
+func unquoted(msg string) string {
+	return quoted.ReplaceAllString(msg, `"…"`)
 }
 
 func contains(list []string, s string) bool {

@@ -71,11 +71,17 @@ func TestEndpoints(t *testing.T) {
 		}
 	}
 	// A value url.Parse refuses is not echoed: it may hold a password.
-	for _, v := range []string{"http://admin:hunter2 x@proxy:8080", "http://admin:hunter2@proxy:port"} {
+	for _, v := range []string{"http://admin:hunter2 x@proxy:8080", "http://admin:hunter2@proxy:port",
+		"http://admin:hunter2/x", "http://proxy:hunter2", "http://admin:hunter2%zz@x"} {
 		_, err := Endpoints(map[string]string{"tcss": v}, known)
 		if !errors.Is(err, errs.ErrInvalidArgument) || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("unparsable %q: %v; want InvalidArgument without the password", v, err)
 		}
+	}
+	// Two spellings of one service are ambiguous: neither silently wins.
+	_, err = Endpoints(map[string]string{"TCSS": "http://a", "tcss": "http://b"}, known)
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), `"TCSS"`) || !strings.Contains(err.Error(), `"tcss"`) {
+		t.Errorf("two spellings of tcss: %v; want InvalidArgument naming both", err)
 	}
 }
 
