@@ -92,7 +92,10 @@
 //     "-", "_", "." and ":", and never "." or ".."; a time range is filled (an open From is
 //     the Unix epoch, an open To the largest time the vendor documents),
 //     ordered and inside that window. Ids a vendor answer names (a job id,
-//     a file id) pass the same checks; one that fails is Internal.
+//     a file id) pass the same checks; one that fails is Internal. So does a
+//     vendor's File.Name that is not one file name of at most 255
+//     characters, or a File.Path (1024) or File.URL (8192) over its bound;
+//     none may hold control or bidi characters.
 //
 // # Waiting
 //

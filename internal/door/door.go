@@ -286,14 +286,53 @@ func (d *Door[P]) Poll(ctx context.Context, p P, job export.Job) (export.Status,
 	if err != nil {
 		return st, errs.Attribute(err, d.Provider, k.Service)
 	}
-	// A file id came from a vendor answer and goes into a URL path later.
+	// A file's id, name, path and link come from a vendor answer: the id
+	// goes into a URL path later, and the others reach a terminal or name
+	// a file on disk.
 	for i, f := range st.Files {
 		if f.ID != "" && check.ID("Files.ID", f.ID, maxJobID) != nil {
 			err := check.ID(fmt.Sprintf("Files[%d].ID", i), f.ID, maxJobID)
 			return export.Status{}, untrusted(d.Provider, k.Service, "file id", err)
 		}
+		if err := checkFile(i, f); err != nil {
+			return export.Status{}, untrusted(d.Provider, k.Service, "file", err)
+		}
 	}
 	return st, nil
+}
+
+// Bounds on a vendor's File: a name is one path step of text, a path and a
+// link bounded text (a presigned COS link runs to about 1.5 KB).
+const (
+	maxFileName = 255
+	maxFilePath = 1024
+	maxFileURL  = 8192
+)
+
+// checkFile checks the i-th file of a vendor's Status: Name one step of at
+// most maxFileName characters, Path and URL text within their bounds, none
+// with control or bidi characters (check.Text).
+func checkFile(i int, f export.File) error {
+	if f.Name != "" {
+		field := fmt.Sprintf("Files[%d].Name", i)
+		if err := check.Text(field, f.Name, maxFileName); err != nil {
+			return err
+		}
+		if strings.ContainsAny(f.Name, `/\`) || f.Name == "." || f.Name == ".." {
+			return errs.Invalid("%s: %q is not one file name", field, f.Name)
+		}
+	}
+	if f.Path != "" {
+		if err := check.Text(fmt.Sprintf("Files[%d].Path", i), f.Path, maxFilePath); err != nil {
+			return err
+		}
+	}
+	if f.URL != "" {
+		if err := check.Text(fmt.Sprintf("Files[%d].URL", i), f.URL, maxFileURL); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Download checks job and opens one of its files through its kind's row.

@@ -32,7 +32,8 @@ func idTable(ids []ID) *Door[*fake] {
 		},
 		Poll: func(f *fake, _ context.Context, job export.Job) (export.Status, error) {
 			f.polled++
-			return export.Status{Job: job, State: export.StateSucceeded, Files: []export.File{{ID: job.Scope["file"]}}}, nil
+			return export.Status{Job: job, State: export.StateSucceeded, Files: []export.File{{ID: job.Scope["file"],
+				Name: job.Scope["name"], Path: job.Scope["path"], URL: job.Scope["url"]}}}, nil
 		},
 		Download: func(*fake, context.Context, export.Job, export.File) (io.ReadCloser, error) { return nil, nil },
 	}
@@ -132,5 +133,41 @@ func TestVendorIDsAreChecked(t *testing.T) {
 	job := export.Job{Provider: "fake", Service: "roma", Kind: export.KindAssets, ID: "j1", Scope: map[string]string{"instance_id": "i", "file": "../x"}}
 	if _, err := d.Poll(context.Background(), f, job); !errors.Is(err, errs.ErrInternal) || !strings.Contains(err.Error(), "Files[0].ID") {
 		t.Errorf("a file id with a path step from the vendor: %v; want Internal naming Files[0].ID", err)
+	}
+}
+
+// A file's name, path and link from a vendor answer reach a terminal and
+// name files on disk: each is bounded text, and a name is one path step.
+func TestVendorFileNamesAreChecked(t *testing.T) {
+	d := idTable(nil)
+	f := &fake{}
+	for _, c := range []struct {
+		name string
+		file map[string]string
+		want string // "" = accepted
+	}{
+		{"plain name", map[string]string{"name": "components.xlsx"}, ""},
+		{"unicode name", map[string]string{"name": "组件 2026.xlsx"}, ""},
+		{"name with a directory", map[string]string{"name": "../../.bashrc"}, "Files[0].Name"},
+		{"name with a backslash", map[string]string{"name": `..\x.xlsx`}, "Files[0].Name"},
+		{"dot-dot name", map[string]string{"name": ".."}, "Files[0].Name"},
+		{"terminal escape in name", map[string]string{"name": "a\x1b]0;x\x07.xlsx"}, "Files[0].Name"},
+		{"bidi override in name", map[string]string{"name": "cod\u202etxt.exe"}, "Files[0].Name"},
+		{"long name", map[string]string{"name": strings.Repeat("n", 256)}, "Files[0].Name"},
+		{"object path", map[string]string{"path": "images/img-1/disk0.qcow2"}, ""},
+		{"control byte in path", map[string]string{"path": "images/\nx"}, "Files[0].Path"},
+		{"link", map[string]string{"url": "https://b.cos.ap-guangzhou.myqcloud.com/x.xlsx?sign=abc"}, ""},
+		{"newline in link", map[string]string{"url": "https://x/\r\nSet-Cookie: a"}, "Files[0].URL"},
+		{"huge link", map[string]string{"url": "https://x/" + strings.Repeat("a", 9000)}, "Files[0].URL"},
+	} {
+		scope := map[string]string{"instance_id": "i", "file": "f-1"}
+		for k, v := range c.file {
+			scope[k] = v
+		}
+		job := export.Job{Provider: "fake", Service: "roma", Kind: export.KindAssets, ID: "j1", Scope: scope}
+		_, err := d.Poll(context.Background(), f, job)
+		if c.want == "" && err != nil || c.want != "" && (!errors.Is(err, errs.ErrInternal) || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+		}
 	}
 }
