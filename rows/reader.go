@@ -647,8 +647,8 @@ func (rd *Reader) All() iter.Seq2[[]string, error] {
 	}
 }
 
-// ReadAll reads a whole (small) file: the header of its first table and all
-// rows, each copied. Rows of later zip members with another header are
+// ReadAll reads a whole (small) file: the header of its first table (as
+// widened by its last row) and all rows, each copied. Rows of later zip members with another header are
 // returned too, aligned with their own header; use a Reader to tell them
 // apart. Limits apply as for NewReader.
 func ReadAll(r io.Reader, opts *Options) (header []string, rows [][]string, err error) {
@@ -657,9 +657,13 @@ func ReadAll(r io.Reader, opts *Options) (header []string, rows [][]string, err 
 		return nil, nil, err
 	}
 	defer rd.Close()
+	var first table
 	for rd.Next() {
 		if header == nil {
-			header = rd.Header()
+			first = rd.tab
+		}
+		if rd.tab == first && rd.HeaderChanged() {
+			header = rd.Header() // JSON widens it as new keys appear
 		}
 		rows = append(rows, append([]string(nil), rd.Row()...))
 	}
