@@ -1,6 +1,7 @@
 package rows_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -24,5 +25,19 @@ func TestReadAllJSONHeaderWidens(t *testing.T) {
 		if len(r) > len(header) {
 			t.Errorf("row %d has %d cells, header %d", i, len(r), len(header))
 		}
+	}
+}
+
+// A JSON token too large for the decoder's buffer is refused with a
+// LimitError naming the MaxCell in force, not some other number.
+func TestJSONGuardNamesTheLimitInForce(t *testing.T) {
+	in := `[{"a":"` + strings.Repeat("x", 200<<10) + `"}]`
+	_, _, err := rows.ReadAll(strings.NewReader(in), &rows.Options{Limits: rows.Limits{MaxCell: 100}})
+	var le *rows.LimitError
+	if !errors.As(err, &le) {
+		t.Fatalf("err = %v, want a *LimitError", err)
+	}
+	if le.Limit != "MaxCell" || le.Value != 100 {
+		t.Errorf("LimitError = %s %d, want MaxCell 100", le.Limit, le.Value)
 	}
 }
