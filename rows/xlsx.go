@@ -402,7 +402,7 @@ func formatKind(code string) byte {
 // a value that is not a serial date.
 func renderDate(v string, kind byte, date1904 bool) (string, bool) {
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < 0 || f >= 2958466 {
+	if err != nil || !(f >= 0 && f < 2958466) { // NaN fails both
 		return "", false
 	}
 	var base time.Time
