@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/cloudexport/cloudexport/export"
@@ -136,6 +137,16 @@ func wrapInvalid(err error, format string, args ...any) error {
 		return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...) + ": truncated", Err: err}
 	}
 	return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...), Err: err}
+}
+
+// quoteName quotes a member or part name, which comes from the file, for an
+// error message: escaped, so it cannot forge a log line, and cut to 200
+// bytes.
+func quoteName(name string) string {
+	if len(name) > 200 {
+		return strconv.Quote(name[:200]) + "…"
+	}
+	return strconv.Quote(name)
 }
 
 // readErr wraps a failure of the underlying reader (a network body, a disk);
@@ -442,7 +453,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 		switch {
 		case errors.As(err, &e):
 		case c.member != "":
-			err = wrapInvalid(err, "corrupt member %s", c.member)
+			err = wrapInvalid(err, "corrupt member %s", quoteName(c.member))
 		default:
 			err = &errs.Error{Code: errs.Unavailable, Message: "result file: read", Err: readErr{err}}
 		}

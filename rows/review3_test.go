@@ -1,6 +1,7 @@
 package rows_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -39,5 +40,25 @@ func TestJSONGuardNamesTheLimitInForce(t *testing.T) {
 	}
 	if le.Limit != "MaxCell" || le.Value != 100 {
 		t.Errorf("LimitError = %s %d, want MaxCell 100", le.Limit, le.Value)
+	}
+}
+
+// A part name comes from the file: an error that names it quotes it, so a
+// name holding a newline cannot forge a log line, and bounds it.
+func TestPartNameInErrorIsQuoted(t *testing.T) {
+	long := strings.Repeat("n", 5000)
+	for _, target := range []string{"x&#10;INJECTED", long} {
+		in := zipOf(t,
+			"xl/workbook.xml", `<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+			"xl/worksheets/sheet1.xml", `<worksheet><sheetData/></worksheet>`,
+			"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="`+target+`"/></Relationships>`,
+		)
+		_, _, err := rows.ReadAll(bytes.NewReader(in), nil)
+		if err == nil {
+			t.Fatal("a missing shared-string part was read")
+		}
+		if msg := err.Error(); strings.Contains(msg, "\n") || len(msg) > 1000 {
+			t.Errorf("error message not quoted and bounded (%d bytes): %.200q", len(msg), msg)
+		}
 	}
 }

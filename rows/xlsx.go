@@ -104,18 +104,18 @@ type book struct {
 func (b *book) open(name string) (*xmlReader, func() error, error) {
 	f, ok := b.files[strings.ToLower(name)]
 	if !ok {
-		return nil, nil, invalid("xlsx: part %s is missing", name)
+		return nil, nil, invalid("xlsx: part %s is missing", quoteName(name))
 	}
 	if f.UncompressedSize64 > uint64(b.rd.budget.max-b.rd.budget.used) {
 		return nil, nil, limitErr("MaxBytes", b.rd.budget.max)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, nil, wrapInvalid(err, "xlsx: open %s", name)
+		return nil, nil, wrapInvalid(err, "xlsx: open %s", quoteName(name))
 	}
 	closeFn := func() error {
 		if err := rc.Close(); err != nil {
-			return wrapInvalid(err, "xlsx: corrupt part %s", name)
+			return wrapInvalid(err, "xlsx: corrupt part %s", quoteName(name))
 		}
 		return nil
 	}
@@ -142,7 +142,7 @@ func (b *book) rels(name string, types ...string) ([]rel, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+			return nil, wrapInvalid(err, "xlsx: read %s", quoteName(name))
 		}
 		se, ok := t.(xml.StartElement)
 		if !ok || se.Name.Local != "Relationship" {
@@ -175,7 +175,7 @@ func (b *book) firstSheet(wbPath string, sheets map[string]string) (name, part s
 			return "", "", false, invalid("xlsx: the workbook holds no worksheet")
 		}
 		if err != nil {
-			return "", "", false, wrapInvalid(err, "xlsx: read %s", wbPath)
+			return "", "", false, wrapInvalid(err, "xlsx: read %s", quoteName(wbPath))
 		}
 		se, ok := t.(xml.StartElement)
 		if !ok {
@@ -264,7 +264,7 @@ func (b *book) sharedStrings(name string) (*sst, error) {
 		}
 		if err != nil {
 			s.close()
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+			return nil, wrapInvalid(err, "xlsx: read %s", quoteName(name))
 		}
 	}
 }
@@ -296,7 +296,7 @@ func (b *book) styles(name string) ([]byte, error) {
 			return kinds, nil
 		}
 		if err != nil {
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+			return nil, wrapInvalid(err, "xlsx: read %s", quoteName(name))
 		}
 		switch t := t.(type) {
 		case xml.StartElement:
