@@ -62,3 +62,16 @@ func TestPartNameInErrorIsQuoted(t *testing.T) {
 		}
 	}
 }
+
+// A shared-string index that is not a number is named in the error, but
+// bounded: the cell may be MaxCell bytes.
+func TestBadSSTIndexErrorIsBounded(t *testing.T) {
+	in := workbook(t, `<worksheet><sheetData><row><c r="A1" t="s"><v>`+strings.Repeat("x", 5000)+`</v></c></row></sheetData></worksheet>`, `<sst><si><t>a</t></si></sst>`)
+	_, _, err := rows.ReadAll(bytes.NewReader(in), nil)
+	if err == nil {
+		t.Fatal("a bad index was read")
+	}
+	if msg := err.Error(); len(msg) > 1000 {
+		t.Errorf("error message of %d bytes: %.200q", len(msg), msg)
+	}
+}

@@ -641,7 +641,7 @@ func (s *sheetReader) value(typ, style string) (string, error) {
 	case "s":
 		i, err := strconv.Atoi(strings.TrimSpace(text))
 		if err != nil {
-			return "", invalid("xlsx: shared-string index %q is not a number", text)
+			return "", invalid("xlsx: shared-string index %s is not a number", quoteName(text))
 		}
 		if s.sst == nil {
 			return "", invalid("xlsx: a cell refers to shared strings, but the workbook has none")
