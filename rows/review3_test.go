@@ -75,3 +75,16 @@ func TestBadSSTIndexErrorIsBounded(t *testing.T) {
 		t.Errorf("error message of %d bytes: %.200q", len(msg), msg)
 	}
 }
+
+// Stray end tags do not buy nesting: elements nested deeper than MaxDepth
+// are refused however many unmatched end tags came before them.
+func TestXMLStrayEndTagsDoNotLiftMaxDepth(t *testing.T) {
+	sheet := `<worksheet>` + strings.Repeat(`</x>`, 100) + `<sheetData>` + strings.Repeat(`<x>`, 40) +
+		strings.Repeat(`</x>`, 40) + `<row><c r="A1" t="inlineStr"><is><t>h</t></is></c></row></sheetData></worksheet>`
+	in := workbook(t, sheet, "")
+	_, _, err := rows.ReadAll(bytes.NewReader(in), &rows.Options{Limits: rows.Limits{MaxDepth: 16}})
+	var le *rows.LimitError
+	if !errors.As(err, &le) || le.Limit != "MaxDepth" {
+		t.Errorf("err = %v, want a MaxDepth LimitError", err)
+	}
+}

@@ -506,7 +506,9 @@ func (x *xmlReader) next() (xml.Token, error) {
 			return nil, limitErr("MaxDepth", int64(x.lim.MaxDepth))
 		}
 	case xml.EndElement:
-		x.depth--
+		if x.depth > 0 { // RawToken does not match tags: a stray end tag must not buy depth
+			x.depth--
+		}
 	}
 	return t, nil
 }
