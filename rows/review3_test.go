@@ -88,3 +88,16 @@ func TestXMLStrayEndTagsDoNotLiftMaxDepth(t *testing.T) {
 		t.Errorf("err = %v, want a MaxDepth LimitError", err)
 	}
 }
+
+// The error for a zip without a table lists every member kind that is read.
+func TestZipWithoutTableListsEveryKind(t *testing.T) {
+	_, _, err := rows.ReadAll(bytes.NewReader(zipOf(t, "a.txt", "x")), nil)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, ext := range []string{".csv", ".json", ".jsonl", ".ndjson", ".xlsx"} {
+		if !strings.Contains(err.Error(), ext) {
+			t.Errorf("%q does not name %s", err, ext)
+		}
+	}
+}

@@ -212,7 +212,7 @@ func (z *zipSource) nextTable() (table, string, error) {
 		return t, f.Name + "/" + sheet, nil
 	}
 	if !z.found {
-		return nil, "", invalid("the zip archive holds no .csv, .json, .jsonl or .xlsx member")
+		return nil, "", invalid("the zip archive holds no .csv, .json, .jsonl, .ndjson or .xlsx member")
 	}
 	return nil, "", io.EOF
 }
