@@ -139,7 +139,7 @@ func wrapInvalid(err error, format string, args ...any) error {
 	return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...), Err: err}
 }
 
-// quoteName quotes a member or part name, which comes from the file, for an
+// quoteName quotes a member or part name (or other text) from the file for an
 // error message: escaped, so it cannot forge a log line, and cut to 200
 // bytes.
 func quoteName(name string) string {
