@@ -134,10 +134,24 @@ func wrapInvalid(err error, format string, args ...any) error {
 		return err
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...) + ": truncated", Err: err}
+		return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...) + ": truncated", Err: boundedErr{err}}
 	}
-	return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...), Err: err}
+	return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...), Err: boundedErr{err}}
 }
+
+// boundedErr cuts the text of a decoder's error, which may quote up to a
+// token of the file (an XML entity name), to 300 bytes; errors.Is and As
+// still see the cause.
+type boundedErr struct{ err error }
+
+func (e boundedErr) Error() string {
+	if s := e.err.Error(); len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return e.err.Error()
+}
+
+func (e boundedErr) Unwrap() error { return e.err }
 
 // quoteName quotes a member or part name (or other text) from the file for an
 // error message: escaped, so it cannot forge a log line, and cut to 200

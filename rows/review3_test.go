@@ -101,3 +101,16 @@ func TestZipWithoutTableListsEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// A syntax error in a part is reported within bounds, though the decoder
+// quotes what it choked on.
+func TestXMLSyntaxErrorIsBounded(t *testing.T) {
+	in := workbook(t, `<worksheet><sheetData><row><c r="A1" t="inlineStr"><is><t>&`+strings.Repeat("n", 5000)+`;</t></is></c></row></sheetData></worksheet>`, "")
+	_, _, err := rows.ReadAll(bytes.NewReader(in), nil)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if msg := err.Error(); len(msg) > 1000 {
+		t.Errorf("error message of %d bytes: %.200q", len(msg), msg)
+	}
+}
