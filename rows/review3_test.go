@@ -114,3 +114,16 @@ func TestXMLSyntaxErrorIsBounded(t *testing.T) {
 		t.Errorf("error message of %d bytes: %.200q", len(msg), msg)
 	}
 }
+
+// A stray </rPh> does not silence the text of every later shared string or
+// inline string.
+func TestStrayRPhEndKeepsLaterText(t *testing.T) {
+	sheet := `<worksheet><sheetData><row><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"></rPh><is><t>b</t></is></c></row><row><c r="A2" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`
+	header, _, err := rows.ReadAll(bytes.NewReader(workbook(t, sheet, `<sst></rPh><si><t>a</t></si></sst>`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"a", "b"}, header); d != "" {
+		t.Errorf("header (-want +got):\n%s", d)
+	}
+}

@@ -251,7 +251,9 @@ func (b *book) sharedStrings(name string) (*sst, error) {
 				case "t":
 					inT = false
 				case "rPh":
-					rph--
+					if rph > 0 { // a stray end tag must not mute later text
+						rph--
+					}
 				}
 			case xml.CharData:
 				if inT {
@@ -607,7 +609,9 @@ func (s *sheetReader) read() ([]string, error) {
 			case "is":
 				inIS = false
 			case "rPh":
-				rph--
+				if rph > 0 { // a stray end tag must not mute later text
+					rph--
+				}
 			case "c":
 				if !inCell {
 					continue
