@@ -40,11 +40,12 @@ type jsonGuard struct {
 	dec   *json.Decoder
 	read  int64
 	limit int64
+	cell  int // Limits.MaxCell, for the error
 }
 
 func (g *jsonGuard) Read(p []byte) (int, error) {
 	if g.read-g.dec.InputOffset() > g.limit {
-		return 0, limitErr("MaxCell", g.limit/6)
+		return 0, limitErr("MaxCell", int64(g.cell))
 	}
 	if len(p) > 32<<10 {
 		p = p[:32<<10]
@@ -55,7 +56,7 @@ func (g *jsonGuard) Read(p []byte) (int, error) {
 }
 
 func newJSON(r io.Reader, lim Limits, lines bool) *jsonTable {
-	g := &jsonGuard{r: r, limit: 6*int64(lim.MaxCell) + 64<<10}
+	g := &jsonGuard{r: r, limit: 6*int64(lim.MaxCell) + 64<<10, cell: lim.MaxCell}
 	g.dec = json.NewDecoder(g)
 	g.dec.UseNumber()
 	return &jsonTable{dec: g.dec, lim: lim, lines: lines, index: map[string]int{}}

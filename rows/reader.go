@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/cloudexport/cloudexport/export"
@@ -133,9 +134,33 @@ func wrapInvalid(err error, format string, args ...any) error {
 		return err
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...) + ": truncated", Err: err}
+		return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...) + ": truncated", Err: boundedErr{err}}
 	}
-	return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...), Err: err}
+	return &errs.Error{Code: errs.InvalidArgument, Message: "result file: " + fmt.Sprintf(format, args...), Err: boundedErr{err}}
+}
+
+// boundedErr cuts the text of a decoder's error, which may quote up to a
+// token of the file (an XML entity name), to 300 bytes; errors.Is and As
+// still see the cause.
+type boundedErr struct{ err error }
+
+func (e boundedErr) Error() string {
+	if s := e.err.Error(); len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return e.err.Error()
+}
+
+func (e boundedErr) Unwrap() error { return e.err }
+
+// quoteName quotes a member or part name (or other text) from the file for an
+// error message: escaped, so it cannot forge a log line, and cut to 200
+// bytes.
+func quoteName(name string) string {
+	if len(name) > 200 {
+		return strconv.Quote(name[:200]) + "…"
+	}
+	return strconv.Quote(name)
 }
 
 // readErr wraps a failure of the underlying reader (a network body, a disk);
@@ -442,7 +467,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 		switch {
 		case errors.As(err, &e):
 		case c.member != "":
-			err = wrapInvalid(err, "corrupt member %s", c.member)
+			err = wrapInvalid(err, "corrupt member %s", quoteName(c.member))
 		default:
 			err = &errs.Error{Code: errs.Unavailable, Message: "result file: read", Err: readErr{err}}
 		}
@@ -647,8 +672,8 @@ func (rd *Reader) All() iter.Seq2[[]string, error] {
 	}
 }
 
-// ReadAll reads a whole (small) file: the header of its first table and all
-// rows, each copied. Rows of later zip members with another header are
+// ReadAll reads a whole (small) file: the header of its first table (as
+// widened by its last row) and all rows, each copied. Rows of later zip members with another header are
 // returned too, aligned with their own header; use a Reader to tell them
 // apart. Limits apply as for NewReader.
 func ReadAll(r io.Reader, opts *Options) (header []string, rows [][]string, err error) {
@@ -657,9 +682,13 @@ func ReadAll(r io.Reader, opts *Options) (header []string, rows [][]string, err 
 		return nil, nil, err
 	}
 	defer rd.Close()
+	var first table
 	for rd.Next() {
 		if header == nil {
-			header = rd.Header()
+			first = rd.tab
+		}
+		if rd.tab == first && rd.HeaderChanged() {
+			header = rd.Header() // JSON widens it as new keys appear
 		}
 		rows = append(rows, append([]string(nil), rd.Row()...))
 	}

@@ -104,18 +104,18 @@ type book struct {
 func (b *book) open(name string) (*xmlReader, func() error, error) {
 	f, ok := b.files[strings.ToLower(name)]
 	if !ok {
-		return nil, nil, invalid("xlsx: part %s is missing", name)
+		return nil, nil, invalid("xlsx: part %s is missing", quoteName(name))
 	}
 	if f.UncompressedSize64 > uint64(b.rd.budget.max-b.rd.budget.used) {
 		return nil, nil, limitErr("MaxBytes", b.rd.budget.max)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, nil, wrapInvalid(err, "xlsx: open %s", name)
+		return nil, nil, wrapInvalid(err, "xlsx: open %s", quoteName(name))
 	}
 	closeFn := func() error {
 		if err := rc.Close(); err != nil {
-			return wrapInvalid(err, "xlsx: corrupt part %s", name)
+			return wrapInvalid(err, "xlsx: corrupt part %s", quoteName(name))
 		}
 		return nil
 	}
@@ -142,7 +142,7 @@ func (b *book) rels(name string, types ...string) ([]rel, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+			return nil, wrapInvalid(err, "xlsx: read %s", quoteName(name))
 		}
 		se, ok := t.(xml.StartElement)
 		if !ok || se.Name.Local != "Relationship" {
@@ -175,7 +175,7 @@ func (b *book) firstSheet(wbPath string, sheets map[string]string) (name, part s
 			return "", "", false, invalid("xlsx: the workbook holds no worksheet")
 		}
 		if err != nil {
-			return "", "", false, wrapInvalid(err, "xlsx: read %s", wbPath)
+			return "", "", false, wrapInvalid(err, "xlsx: read %s", quoteName(wbPath))
 		}
 		se, ok := t.(xml.StartElement)
 		if !ok {
@@ -251,7 +251,9 @@ func (b *book) sharedStrings(name string) (*sst, error) {
 				case "t":
 					inT = false
 				case "rPh":
-					rph--
+					if rph > 0 { // a stray end tag must not mute later text
+						rph--
+					}
 				}
 			case xml.CharData:
 				if inT {
@@ -264,7 +266,7 @@ func (b *book) sharedStrings(name string) (*sst, error) {
 		}
 		if err != nil {
 			s.close()
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+			return nil, wrapInvalid(err, "xlsx: read %s", quoteName(name))
 		}
 	}
 }
@@ -296,7 +298,7 @@ func (b *book) styles(name string) ([]byte, error) {
 			return kinds, nil
 		}
 		if err != nil {
-			return nil, wrapInvalid(err, "xlsx: read %s", name)
+			return nil, wrapInvalid(err, "xlsx: read %s", quoteName(name))
 		}
 		switch t := t.(type) {
 		case xml.StartElement:
@@ -402,7 +404,7 @@ func formatKind(code string) byte {
 // a value that is not a serial date.
 func renderDate(v string, kind byte, date1904 bool) (string, bool) {
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < 0 || f >= 2958466 {
+	if err != nil || !(f >= 0 && f < 2958466) { // NaN fails both
 		return "", false
 	}
 	var base time.Time
@@ -506,7 +508,9 @@ func (x *xmlReader) next() (xml.Token, error) {
 			return nil, limitErr("MaxDepth", int64(x.lim.MaxDepth))
 		}
 	case xml.EndElement:
-		x.depth--
+		if x.depth > 0 { // RawToken does not match tags: a stray end tag must not buy depth
+			x.depth--
+		}
 	}
 	return t, nil
 }
@@ -605,7 +609,9 @@ func (s *sheetReader) read() ([]string, error) {
 			case "is":
 				inIS = false
 			case "rPh":
-				rph--
+				if rph > 0 { // a stray end tag must not mute later text
+					rph--
+				}
 			case "c":
 				if !inCell {
 					continue
@@ -641,7 +647,7 @@ func (s *sheetReader) value(typ, style string) (string, error) {
 	case "s":
 		i, err := strconv.Atoi(strings.TrimSpace(text))
 		if err != nil {
-			return "", invalid("xlsx: shared-string index %q is not a number", text)
+			return "", invalid("xlsx: shared-string index %s is not a number", quoteName(text))
 		}
 		if s.sst == nil {
 			return "", invalid("xlsx: a cell refers to shared strings, but the workbook has none")

@@ -177,7 +177,7 @@ func (z *zipSource) nextTable() (table, string, error) {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return nil, "", wrapInvalid(err, "open member %s", f.Name)
+			return nil, "", wrapInvalid(err, "open member %s", quoteName(f.Name))
 		}
 		r := &countReader{r: rc, b: z.rd.budget, member: f.Name}
 		if format != "xlsx" {
@@ -189,7 +189,7 @@ func (z *zipSource) nextTable() (table, string, error) {
 			name := f.Name
 			return withClose(t, func() error {
 				if err := rc.Close(); err != nil {
-					return wrapInvalid(err, "corrupt member %s", name)
+					return wrapInvalid(err, "corrupt member %s", quoteName(name))
 				}
 				return nil
 			}), f.Name, nil
@@ -212,7 +212,7 @@ func (z *zipSource) nextTable() (table, string, error) {
 		return t, f.Name + "/" + sheet, nil
 	}
 	if !z.found {
-		return nil, "", invalid("the zip archive holds no .csv, .json, .jsonl or .xlsx member")
+		return nil, "", invalid("the zip archive holds no .csv, .json, .jsonl, .ndjson or .xlsx member")
 	}
 	return nil, "", io.EOF
 }

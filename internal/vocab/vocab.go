@@ -350,7 +350,7 @@ func (cs Columns) Sort(kind export.Kind, s *export.Sort) (string, error) {
 // whether Offset is supported, max is the largest Limit (0 = no paging).
 func Paging(kind export.Kind, req export.Request, offsetOK bool, max int) error {
 	if req.Offset < 0 {
-		return errs.Invalid("Offset: %d is negative", req.Offset)
+		return errs.Invalid("Offset: %d is negative; want 0 or more", req.Offset)
 	}
 	if req.Offset > 0 && !offsetOK {
 		return errs.Invalid("Offset: %s exports do not support an offset; leave it 0", kind)
