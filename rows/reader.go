@@ -32,8 +32,9 @@ type Limits struct {
 	// MaxRows bounds the data rows of the whole file, over all members.
 	// 0 = DefaultMaxRows (10,000,000).
 	MaxRows int
-	// MaxCell bounds the bytes of one cell, one JSON value or key, one XML token or
-	// one shared string. 0 = DefaultMaxCell (1 MiB).
+	// MaxCell bounds the bytes of one cell, one JSON value or key, one XML token
+	// (plus 64 KiB of room for its tags and whitespace) or one shared string.
+	// 0 = DefaultMaxCell (1 MiB).
 	MaxCell int
 	// MaxColumns bounds the columns of a row: a csv record's fields, a JSON
 	// object's keys, the column index of an xlsx cell. 0 = DefaultMaxColumns
