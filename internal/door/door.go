@@ -15,8 +15,9 @@
 // bounded, path-safe ID and Scope entries (the row's Scope), and a File.ID
 // handed to Download is path-safe (internal/check.ID). What a vendor
 // answered passes the same checks on the way out: the job a row's Create
-// returns must pass CheckJob, and a file ID a row's Poll returns must be
-// path-safe, or the call is Internal.
+// returns must pass CheckJob, and a file a row's Poll returns must have a
+// path-safe ID, a Name that is one file name, and a bounded Path and URL
+// without control characters (checkFile), or the call is Internal.
 package door
 
 import (
@@ -375,12 +376,12 @@ func (d *Door[P]) Schedule(ctx context.Context, p P, q scan.Query) (scan.Schedul
 }
 
 // UnknownState is the error of a poll whose answer holds a job state the
-// adapter does not know, or none: Internal, naming the vendor's word, so
-// that provider.Wait stops instead of polling until its ctx ends. It is
-// the same on every cloud.
+// adapter does not know, or none: Internal, naming the vendor's word
+// (clipped, errs.Clip), so that provider.Wait stops instead of polling
+// until its ctx ends. It is the same on every cloud.
 func UnknownState(provider, service, action, field, word string, known []string) error {
 	return &errs.Error{Code: errs.Internal, Provider: provider, Service: service, Action: action,
-		Message: fmt.Sprintf("unknown %s %q; want one of %s", field, word, strings.Join(known, ", "))}
+		Message: fmt.Sprintf("unknown %s %q; want one of %s", field, errs.Clip(word), strings.Join(known, ", "))}
 }
 
 // Target returns req's target as T, the row's target type. The door has

@@ -167,4 +167,9 @@ func TestUnknownState(t *testing.T) {
 	if !errors.Is(err, errs.ErrInternal) || !strings.Contains(err.Error(), `"PAUSED"`) || !strings.Contains(err.Error(), "RUNNING, DONE") {
 		t.Errorf("UnknownState: %v", err)
 	}
+	// The word is the vendor's: a huge one is clipped, not echoed whole.
+	err = UnknownState("fake", "svc", "Poll", "Status", strings.Repeat("W", 1<<20), []string{"RUNNING"})
+	if n := len(err.Error()); n > 2*errs.MaxVendorText {
+		t.Errorf("UnknownState of a 1 MiB word: a %d-byte error; want it clipped", n)
+	}
 }
