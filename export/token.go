@@ -212,17 +212,8 @@ func checkScopeKeys(dec *json.Decoder) error {
 // quotes: the token came from outside, and its errors end up in logs.
 const maxQuoted = 64
 
-// short returns s, or its first maxQuoted bytes (whole runes) and "…".
-func short(s string) string {
-	if len(s) <= maxQuoted {
-		return s
-	}
-	n := maxQuoted
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+// short returns s clipped to maxQuoted bytes (errs.ClipTo).
+func short(s string) string { return errs.ClipTo(s, maxQuoted) }
 
 // check is the one validation both Token and ParseToken apply to a job.
 func (j Job) check() error {

@@ -145,24 +145,14 @@ func wrapInvalid(err error, format string, args ...any) error {
 // still see the cause.
 type boundedErr struct{ err error }
 
-func (e boundedErr) Error() string {
-	if s := e.err.Error(); len(s) > 300 {
-		return s[:300] + "…"
-	}
-	return e.err.Error()
-}
+func (e boundedErr) Error() string { return errs.ClipTo(e.err.Error(), 300) }
 
 func (e boundedErr) Unwrap() error { return e.err }
 
 // quoteName quotes a member or part name (or other text) from the file for an
-// error message: escaped, so it cannot forge a log line, and cut to 200
-// bytes.
-func quoteName(name string) string {
-	if len(name) > 200 {
-		return strconv.Quote(name[:200]) + "…"
-	}
-	return strconv.Quote(name)
-}
+// error message: cut to 200 bytes (errs.ClipTo) and escaped, so it cannot
+// forge a log line.
+func quoteName(name string) string { return strconv.Quote(errs.ClipTo(name, 200)) }
 
 // readErr wraps a failure of the underlying reader (a network body, a disk);
 // context errors stay visible to errors.Is.

@@ -24,3 +24,19 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+func TestClipTo(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"héllo", 2, "h…"}, // the cut splits é
+		{"héllo", 3, "hé…"},
+		{"key", 64, "key"},
+	} {
+		if got := ClipTo(tc.in, tc.max); got != tc.want {
+			t.Errorf("ClipTo(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}
