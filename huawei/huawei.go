@@ -88,11 +88,11 @@ type front = door.Front[*Provider]
 // providers (the environment variables HUAWEICLOUD_SDK_AK, _SK,
 // _SECURITY_TOKEN, then the profile file); the project id from
 // opts.ProjectID, else HUAWEICLOUD_SDK_PROJECT_ID or the profile's
-// project_id (read only from a profile that holds ak and sk too). Missing credentials are a PermissionDenied error and a
-// missing project id a FailedPrecondition error, each naming what is
-// missing; inconsistent options (AK without SK, a bad
-// endpoint URL, no region when an endpoint must be derived) are
-// InvalidArgument.
+// project_id (read only from a profile that holds ak and sk too).
+// Missing credentials are a PermissionDenied error and a missing project id
+// a FailedPrecondition error, each naming what is missing; inconsistent
+// options (AK without SK, a bad endpoint URL, no region when an endpoint
+// must be derived) are InvalidArgument.
 func New(opts Options) (*Provider, error) {
 	ak, sk, token, project, err := resolveCredentials(opts)
 	if err != nil {

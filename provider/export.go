@@ -139,8 +139,9 @@ func splitAssets(req export.Request, a export.Assets, max int) []part {
 // (the adapters validate a DryRun request locally and send nothing, for
 // every kind). An invalid part fails the whole export with its error,
 // nothing created; an error that names an id as Target.AppIDs[i] or
-// Target.TaskIDs[i] is renumbered to the index in the caller's own request. A DryRun request is validated the same way and
-// returns no statuses.
+// Target.TaskIDs[i] is renumbered to the index in the caller's own
+// request. A DryRun request is validated the same way and returns no
+// statuses.
 //
 // # Jobs in flight
 //
