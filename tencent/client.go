@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/cloudexport/cloudexport/export"
 	"github.com/cloudexport/cloudexport/internal/errs"
+	"github.com/cloudexport/cloudexport/internal/safehttp"
 	"github.com/cloudexport/cloudexport/internal/transport"
 )
 
@@ -313,46 +313,16 @@ var cosDownloadHosts = []string{
 }
 
 // checkDownloadHosts validates Options.DownloadHosts: each entry a host
-// name of at most 253 bytes whose dot-separated labels are 1 to 63
-// letters, digits, '-' or '_', or "*" for one label, but not in the last
-// two (which would allow a whole domain). A URL, a port, a path or an IP
-// address never matches a download link's host, so it is refused rather
-// than kept as a rule that silently refuses.
+// pattern the download policy can match (safehttp.PatternProblem).
 func checkDownloadHosts(hosts []string) error {
 	const want = `want a host name such as files.example.com, "*" standing for one label (*.cos.ap-guangzhou.myqcloud.com); use Options.AllowDownload for IP addresses`
 	for i, h := range hosts {
-		field := fmt.Sprintf("Options.DownloadHosts[%d]", i)
-		switch {
-		case strings.Contains(h, "://"):
-			return errs.Invalid("%s: %q has a scheme; give the host alone (downloads are https); %s", field, h, want)
-		case strings.ContainsAny(h, "/?#"):
-			return errs.Invalid("%s: %q has a path; give the host alone; %s", field, h, want)
-		case strings.ContainsAny(h, ":[]"):
-			return errs.Invalid("%s: %q has a port or is an IPv6 address; give the host alone (any port is allowed); %s", field, h, want)
-		case h == "" || len(h) > 253:
-			return errs.Invalid("%s: %d bytes; %s", field, len(h), want)
-		}
-		if _, err := netip.ParseAddr(h); err == nil {
-			return errs.Invalid("%s: %q is an IP address, which never matches a download host; %s", field, h, want)
-		}
-		labels := strings.Split(strings.TrimSuffix(h, "."), ".")
-		for j, l := range labels {
-			if l == "*" {
-				if j >= len(labels)-2 {
-					return errs.Invalid("%s: %q has '*' in its last two labels, which would allow a whole domain; %s", field, h, want)
-				}
-				continue
-			}
-			if !hostLabel.MatchString(l) {
-				return errs.Invalid("%s: %q has a label that is not 1 to 63 letters, digits, '-' or '_'; %s", field, h, want)
-			}
+		if why := safehttp.PatternProblem(h); why != "" {
+			return errs.Invalid("Options.DownloadHosts[%d]: %q: %s; %s", i, errs.ClipTo(h, 300), why, want)
 		}
 	}
 	return nil
 }
-
-// hostLabel is one label of a DownloadHosts entry.
-var hostLabel = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
 // newFetchers returns the Fetcher of each service whose answers hand out
 // URLs (TCSS DownloadURL, CWP DownloadUrl), under the download policy:

@@ -89,9 +89,10 @@ func matchHostPattern(pattern, host string) bool {
 	return safehttp.MatchHost(pattern, host)
 }
 
-// checkHostPattern checks one host pattern: DNS labels of letters, digits
-// and hyphens, or "*" for any one label, with at least two labels and the
-// last two written out; with ipOK, an IP address too. It returns the
+// checkHostPattern checks one host pattern: one the download policy can
+// match (safehttp.PatternProblem), and stricter than the library asks,
+// since a flag is typed by hand: at least two labels, each letters, digits
+// and inner hyphens (no '_'); with ipOK, an IP address too. It returns the
 // pattern lower-cased.
 func checkHostPattern(flag, s string, ipOK bool) (string, error) {
 	p := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
@@ -108,26 +109,16 @@ func checkHostPattern(flag, s string, ipOK bool) (string, error) {
 		}
 		return "", invalidf("%s %q: an IP address is never a public download host; use --private-download-host %s to trust it", flag, s, p)
 	}
-	switch {
-	case strings.Contains(p, "://"):
-		return "", invalidf("%s %q: give the host alone, without the scheme; %s", flag, s, want)
-	case strings.ContainsAny(p, "/?#"):
-		return "", invalidf("%s %q: give the host alone, without a path; %s", flag, s, want)
-	case strings.Contains(p, ":"):
-		return "", invalidf("%s %q: give the host alone, without a port (any port of the host is allowed); %s", flag, s, want)
-	case p == "" || len(p) > 253:
-		return "", invalidf("%s %q: %s", flag, s, want)
+	if why := safehttp.PatternProblem(p); why != "" {
+		return "", invalidf("%s %q: %s; %s", flag, s, why, want)
 	}
 	labels := strings.Split(p, ".")
 	if len(labels) < 2 {
 		return "", invalidf("%s %q: a single label; %s", flag, s, want)
 	}
-	for i, l := range labels {
+	for _, l := range labels {
 		if l == "*" {
-			if i >= len(labels)-2 {
-				return "", invalidf("%s %q: '*' in the last two labels would allow a whole domain; %s", flag, s, want)
-			}
-			continue
+			continue // PatternProblem has placed it
 		}
 		if err := checkLabel(l); err != nil {
 			return "", invalidf("%s %q: label %q %v; %s", flag, s, l, err, want)

@@ -120,6 +120,56 @@ func MatchHost(pattern, host string) bool {
 	return true
 }
 
+// PatternProblem says what is wrong with p as a download host pattern
+// that MatchHost can match, or returns "" when nothing is: a host name of
+// at most 253 bytes whose dot-separated labels are 1 to 63 letters,
+// digits, '-' or '_', or "*" for one label but not in the last two (which
+// would allow a whole domain). A URL, a port, a path or an IP address
+// never matches a download link's host, so each is a problem rather than
+// a rule that silently refuses. The caller names its field or flag.
+func PatternProblem(p string) string {
+	switch {
+	case strings.Contains(p, "://"):
+		return "give the host alone, without the scheme (downloads are https)"
+	case strings.ContainsAny(p, "/?#"):
+		return "give the host alone, without a path"
+	case strings.ContainsAny(p, ":[]"):
+		return "give the host alone, without a port (any port of the host is allowed); an IPv6 address never matches"
+	case p == "" || len(p) > 253:
+		return fmt.Sprintf("%d bytes", len(p))
+	}
+	if _, err := netip.ParseAddr(p); err == nil {
+		return "an IP address never matches a download host"
+	}
+	labels := strings.Split(strings.TrimSuffix(p, "."), ".")
+	for i, l := range labels {
+		if l == "*" {
+			if i >= len(labels)-2 {
+				return "'*' in the last two labels would allow a whole domain"
+			}
+			continue
+		}
+		if !hostLabel(l) {
+			return fmt.Sprintf("label %q is empty, longer than 63 characters, or holds a character other than a letter, digit, '-' or '_'", l)
+		}
+	}
+	return ""
+}
+
+// hostLabel reports whether l is 1 to 63 letters, digits, '-' or '_'.
+func hostLabel(l string) bool {
+	if l == "" || len(l) > 63 {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // Client returns a copy of base (http.DefaultClient when nil; base itself is
 // never changed) for fetching URLs that passed Check. Its redirects must stay
 // on the same host without leaving https (base's CheckRedirect is not

@@ -230,3 +230,27 @@ func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestPatternProblem(t *testing.T) {
+	for p, want := range map[string]string{
+		"files.example.com":               "",
+		"*.cos.ap-guangzhou.myqcloud.com": "",
+		"my_bucket.example.com":           "",
+		"localhost":                       "",
+		"https://files.example.com":       "without the scheme",
+		"files.example.com/x":             "without a path",
+		"files.example.com:443":           "without a port",
+		"[::1]":                           "without a port",
+		"10.0.0.8":                        "IP address",
+		"":                                "0 bytes",
+		"*.com":                           "whole domain",
+		"files.*.com":                     "whole domain",
+		"a..b":                            `label ""`,
+		"bad host.example.com":            `label "bad host"`,
+	} {
+		got := safehttp.PatternProblem(p)
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("PatternProblem(%q) = %q; want %q", p, got, want)
+		}
+	}
+}
